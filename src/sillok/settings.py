@@ -28,12 +28,11 @@ def _parse_size(value: Any, name: str) -> int:
     text = str(value).strip().upper().replace(" ", "")
     units = {"GIB": 1 << 30, "GB": 10**9, "MIB": 1 << 20, "MB": 10**6, "KIB": 1 << 10,
              "KB": 10**3, "B": 1}
-    for unit, factor in units.items():
+    number, factor = text, 1
+    for unit, unit_factor in units.items():
         if text.endswith(unit):
-            number = text[: -len(unit)]
+            number, factor = text[: -len(unit)], unit_factor
             break
-    else:
-        number, factor = text, 1
     try:
         size = int(float(number) * factor)
     except ValueError:

@@ -1,0 +1,103 @@
+"""The library API. The CLI and the web application call these and nothing deeper.
+
+Every function takes ``archive``: an open :class:`Archive`, a path, or None for
+``$SILLOK_ARCHIVE`` / ``./sillok-archive``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .ingest.pipeline import IngestReport, ItemResult, ingest_paths
+from .settings import Settings, load_settings
+from .store import custody, queries
+from .store.archive import Archive, open_archive
+from .store.verify import VerifyReport, verify_archive
+
+ArchiveRef = Archive | Settings | str | os.PathLike[str] | None
+
+
+def get_archive(archive: ArchiveRef = None, *, create: bool = False, **overrides: Any) -> Archive:
+    """An open archive from whatever the caller holds."""
+    if isinstance(archive, Archive):
+        return archive
+    settings = archive if isinstance(archive, Settings) else load_settings(archive, **overrides)
+    return open_archive(settings, create=create)
+
+
+def init_archive(path: ArchiveRef = None, **overrides: Any) -> Archive:
+    """Create an archive folder (or open the one there) with an up-to-date schema."""
+    archive = get_archive(path, create=True, **overrides)
+    with archive.writer() as conn:
+        if custody.count(conn) == 0:
+            archive.log_event(conn, "init", "archive", str(archive.root), None,
+                              {"database": archive.engine.dialect.name})
+    return archive
+
+
+def ingest_path(*paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+                archive: ArchiveRef = None, on_start: Callable[[int], None] | None = None,
+                on_item: Callable[[ItemResult], None] | None = None,
+                max_file_size: int | str | None = None) -> IngestReport:
+    """Ingest files, folders, zips, mailboxes and web archives; return per-file outcomes."""
+    flat: list[str | os.PathLike[str]] = []
+    for path in paths:
+        if isinstance(path, (str, os.PathLike)):
+            flat.append(path)
+        else:
+            flat.extend(path)
+    opened = init_archive(archive)
+    if max_file_size is not None:
+        opened = Archive(opened.settings.with_overrides(max_file_size=max_file_size),
+                         opened.engine)
+    return ingest_paths(opened, flat, on_start=on_start, on_item=on_item)
+
+
+def list_documents(archive: ArchiveRef = None, *, status: str | None = None,
+                   limit: int | None = None) -> list[dict[str, Any]]:
+    with get_archive(archive).reader() as conn:
+        return queries.list_documents(conn, status=status, limit=limit)
+
+
+def resolve_document(ref: str, archive: ArchiveRef = None) -> str:
+    with get_archive(archive).reader() as conn:
+        return queries.resolve(conn, ref)
+
+
+def show_document(ref: str, archive: ArchiveRef = None) -> dict[str, Any]:
+    """Metadata, status, sources, parents, children and near-duplicates of one document."""
+    with get_archive(archive).reader() as conn:
+        return queries.show_document(conn, queries.resolve(conn, ref))
+
+
+def document_text(ref: str, archive: ArchiveRef = None) -> str:
+    """The clean text that extraction and search work on (empty when there is none)."""
+    with get_archive(archive).reader() as conn:
+        row = queries.current_text(conn, queries.resolve(conn, ref))
+    return "" if row is None else str(row["text"])
+
+
+def original_bytes(ref: str, archive: ArchiveRef = None) -> bytes:
+    opened = get_archive(archive)
+    with opened.reader() as conn:
+        doc_id = queries.resolve(conn, ref)
+    return opened.read_original(doc_id)
+
+
+def verify(archive: ArchiveRef = None) -> VerifyReport:
+    """Re-hash every original, check the custody log, and record the check."""
+    return verify_archive(get_archive(archive))
+
+
+def custody_log(ref: str | None = None, archive: ArchiveRef = None) -> list[dict[str, Any]]:
+    """Custody entries in order: all of them, or those about one document."""
+    with get_archive(archive).reader() as conn:
+        doc_id = queries.resolve(conn, ref) if ref else None
+        return custody.events(conn, doc_id)
+
+
+def archive_path(archive: ArchiveRef = None) -> Path:
+    return get_archive(archive).root

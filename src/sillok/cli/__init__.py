@@ -1,0 +1,53 @@
+"""The ``sillok`` command: a thin layer over :mod:`sillok.api`.
+
+Library errors (:class:`sillok.exc.SillokError`) become one line, ``Error: ...``,
+and exit status 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from ..__about__ import __version__
+from ..exc import SillokError
+from .archive_cmds import register as register_archive
+from .common import archive_option
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@archive_option
+@click.option("--verbose", "-v", is_flag=True, help="Log progress details to stderr.")
+@click.version_option(__version__, prog_name="sillok")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """Sillok: collect, preserve and analyse evidence on North Korea's detention system."""
+    ctx.ensure_object(dict)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+register_archive(cli)
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning Sillok errors into one clear line."""
+    try:
+        cli.main(standalone_mode=False)
+    except SillokError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: finished documents are kept; run the same command again to "
+                   "complete the batch.", err=True)
+        sys.exit(130)

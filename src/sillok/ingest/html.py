@@ -1,0 +1,64 @@
+"""Saved web pages: main text and metadata through trafilatura.
+
+trafilatura drops navigation, menus, share widgets, comments and sidebars and
+keeps the article. Nothing in the page is executed or fetched: the page is
+parsed as data only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import trafilatura
+
+from .base import HTML, Limits, Parsed
+from .decode import decode_text
+
+log = logging.getLogger(__name__)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+# trafilatura logs every page it finds too short; that is not news to our users.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _paragraphs(text: str) -> str:
+    """trafilatura separates blocks with one newline; a blank line reads better and
+    keeps paragraphs apart for the extractor."""
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def parse_html(data: bytes, name: str, limits: Limits) -> Parsed:
+    """Main text and metadata of a saved web page."""
+    markup, encoding = decode_text(data, _declared_charset(data))
+    result = trafilatura.bare_extraction(
+        markup, with_metadata=True, include_comments=False, include_tables=True,
+        include_images=False, include_links=False, favor_recall=True,
+    )
+    info: dict[str, Any] = {}
+    if isinstance(result, dict):
+        info = result
+    elif result is not None:
+        info = result.as_dict()
+    text = info.get("text") or ""
+    parsed = Parsed(media_type=HTML, metadata={"encoding": encoding})
+    if not text.strip():
+        # No article found: keep whatever visible text the page has rather than nothing.
+        text = trafilatura.html2txt(markup) or ""
+        parsed.metadata["boilerplate"] = "no main article found; all visible text kept"
+    parsed.text = _paragraphs(text)
+    parsed.title = info.get("title") or None
+    parsed.author = info.get("author") or None
+    parsed.publisher = info.get("sitename") or None
+    parsed.published = info.get("date") or None
+    parsed.url = info.get("url") or None
+    for key in ("description", "categories", "tags", "hostname"):
+        if info.get(key):
+            parsed.metadata[key] = info[key]
+    return parsed

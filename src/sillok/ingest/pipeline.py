@@ -1,0 +1,401 @@
+"""The ingest pipeline: walk, read, identify, parse, store, record.
+
+Every file and every member of a container ends as one ``items`` row with a
+status and, when it is not ``ok``, a reason a person can act on. One bad file
+never stops the batch; only a failure of the archive itself (disk full, database
+gone) does.
+
+Order of writes for one document, chosen so that ``kill -9`` at any point leaves
+an archive that verifies clean and a re-run completes it without duplicates:
+the original goes to staging; one transaction records the document, its text,
+its near-duplicate links, the item and the custody event; the original moves
+into the object store; then its children follow, and the parent is marked
+complete. A parent left incomplete is re-parsed on the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..__about__ import __version__
+from ..exc import IngestError
+from ..ids import sha256_bytes
+from ..store import custody
+from ..store.archive import Archive
+from ..store.tables import (
+    document_links,
+    documents,
+    items,
+    minhash_bands,
+    near_duplicates,
+    runs,
+    signatures,
+    texts,
+)
+from . import neardup
+from .base import Child, Limits, Parsed, detect_media_type
+from .language import detect_language
+from .registry import parser_for
+
+log = logging.getLogger(__name__)
+
+OK, FAILED, NEEDS_OCR, DUPLICATE, TOO_LARGE, SKIPPED = (
+    "ok", "failed", "needs-ocr", "skipped-duplicate", "too-large", "skipped")
+PROBLEM_STATUSES = (FAILED, TOO_LARGE)
+
+
+@dataclass
+class ItemResult:
+    """What happened to one file or member."""
+
+    source: str
+    status: str
+    reason: str | None = None
+    document_id: str | None = None
+    size: int | None = None
+    parent_id: str | None = None
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one ``ingest`` run."""
+
+    run_id: int
+    items: list[ItemResult] = field(default_factory=list)
+    elapsed: float = 0.0
+    bytes_read: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(item.status for item in self.items))
+
+    @property
+    def problems(self) -> list[ItemResult]:
+        return [item for item in self.items if item.status in PROBLEM_STATUSES]
+
+    @property
+    def documents_per_second(self) -> float:
+        return len(self.items) / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run_id,
+            "counts": self.counts,
+            "total": len(self.items),
+            "elapsed_seconds": round(self.elapsed, 3),
+            "documents_per_second": round(self.documents_per_second, 2),
+            "megabytes_per_second": round(self.bytes_read / 1e6 / self.elapsed, 3)
+            if self.elapsed else 0.0,
+            "problems": [{"source": i.source, "status": i.status, "reason": i.reason}
+                         for i in self.problems],
+        }
+
+
+def _human(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def collect_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, Path | None,
+                                                                              str | None]]:
+    """(source, path, reason-to-skip) for every file under ``paths``, in a stable order.
+
+    Paths named on the command line are followed even when they are links; links
+    met inside a folder are never followed, so nothing outside the tree is read.
+    """
+    for given in paths:
+        source = os.fspath(given)
+        path = Path(source)
+        if path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+                dirnames.sort()
+                here = Path(dirpath)
+                for name in sorted(filenames) + [d for d in dirnames
+                                                 if (here / d).is_symlink()]:
+                    member = here / name
+                    if member.is_symlink():
+                        target = os.readlink(member)
+                        yield (str(member), None, f"symbolic link to {target}: not followed "
+                               "(links inside a folder are never followed)")
+                    elif member.is_file():
+                        yield str(member), member, None
+                    else:
+                        yield str(member), None, "not a regular file (device, socket or pipe)"
+        elif path.is_file():
+            yield source, path, None
+        elif path.exists() or path.is_symlink():
+            yield source, None, "not a regular file, or a link to nothing"
+        else:
+            yield source, None, "no such file or folder"
+
+
+class Ingester:
+    """Runs one batch against an open archive."""
+
+    def __init__(self, archive: Archive, on_item: Callable[[ItemResult], None] | None = None
+                 ) -> None:
+        self.archive = archive
+        settings = archive.settings
+        self.limits = Limits(settings.max_file_size, settings.max_expansion,
+                             settings.max_members, settings.max_depth)
+        self.on_item = on_item
+        self.report = IngestReport(run_id=0)
+        self.run_id = 0
+
+    # -- run bookkeeping ------------------------------------------------------------------
+
+    def start(self, arguments: dict[str, Any]) -> None:
+        with self.archive.writer() as conn:
+            key = conn.execute(runs.insert().values(
+                command="ingest", actor=self.archive.settings.actor,
+                started_at=custody.utc_now(), tool_version=__version__, arguments=arguments,
+            )).inserted_primary_key
+            assert key is not None
+            self.run_id = int(key[0])
+        self.report.run_id = self.run_id
+
+    def finish(self) -> None:
+        with self.archive.writer() as conn:
+            conn.execute(update(runs).where(runs.c.id == self.run_id).values(
+                finished_at=custody.utc_now(), summary=self.report.as_dict()))
+
+    def _record(self, result: ItemResult, *, top_level: bool) -> ItemResult:
+        self.report.items.append(result)
+        if top_level and self.on_item:
+            self.on_item(result)
+        return result
+
+    def _item_row(self, conn: Connection, result: ItemResult) -> None:
+        conn.execute(items.insert().values(
+            run_id=self.run_id, source=result.source, parent_id=result.parent_id,
+            document_id=result.document_id, status=result.status, reason=result.reason,
+            size=result.size, at=custody.utc_now()))
+
+    def _note(self, result: ItemResult, *, top_level: bool = True) -> ItemResult:
+        """Record an item that stores nothing (too large, unreadable, skipped)."""
+        with self.archive.writer() as conn:
+            self._item_row(conn, result)
+        return self._record(result, top_level=top_level)
+
+    # -- files ----------------------------------------------------------------------------
+
+    def ingest_file(self, source: str, path: Path | None, skip: str | None) -> ItemResult:
+        if path is None:
+            return self._note(ItemResult(source, SKIPPED if "link" in (skip or "") or
+                                         "regular" in (skip or "") else FAILED, skip))
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            return self._note(ItemResult(source, FAILED, f"cannot read: {exc.strerror}"))
+        limit = self.limits.max_file_size
+        if size > limit:
+            return self._note(ItemResult(
+                source, TOO_LARGE, f"{_human(size)} is over the {_human(limit)} size limit: "
+                "raise it with --max-size (or max_file_size in sillok.toml) to ingest it",
+                size=size))
+        if size == 0:
+            return self._note(ItemResult(source, FAILED, "empty file (0 bytes): nothing to keep",
+                                         size=0))
+        try:
+            data = path.read_bytes()
+        except PermissionError:
+            return self._note(ItemResult(source, FAILED, "permission denied: the file cannot be "
+                                         "read; fix its permissions and ingest it again",
+                                         size=size))
+        except OSError as exc:
+            return self._note(ItemResult(source, FAILED, f"cannot read: {exc.strerror}",
+                                         size=size))
+        self.report.bytes_read += len(data)
+        return self.ingest_bytes(source, data, name=path.name)
+
+    # -- bytes ----------------------------------------------------------------------------
+
+    def ingest_bytes(self, source: str, data: bytes, *, name: str, parent_id: str | None = None,
+                     member: str | None = None, child_meta: dict[str, Any] | None = None,
+                     depth: int = 0) -> ItemResult:
+        """Store ``data`` (from ``source``) as a document, or record it as a duplicate."""
+        top = parent_id is None
+        sha = sha256_bytes(data)
+        with self.archive.reader() as conn:
+            existing = conn.execute(
+                select(documents.c.id, documents.c.children_complete)
+                .where(documents.c.id == sha)).first()
+        if existing is not None:
+            result = self._duplicate(source, sha, len(data), parent_id, member, child_meta)
+            self._record(result, top_level=top)
+            if not existing.children_complete:
+                self._children(source, sha, self._parse(data, name), depth)
+            return result
+
+        parsed = self._parse(data, name)
+        if child_meta:
+            parsed.url = parsed.url or child_meta.get("url")
+            parsed.published = parsed.published or child_meta.get("captured_at")
+            parsed.metadata = {**{k: v for k, v in child_meta.items()}, **parsed.metadata}
+        result = ItemResult(source, parsed.status, parsed.reason, sha, len(data), parent_id)
+        self.archive.stage(data, sha)
+        try:
+            with self.archive.writer() as conn:
+                self._store(conn, sha, data, name, parsed, result, member, child_meta)
+        except IntegrityError:
+            # Another process stored the same bytes a moment ago.
+            result = self._duplicate(source, sha, len(data), parent_id, member, child_meta)
+            return self._record(result, top_level=top)
+        self.archive.publish(sha)
+        self._record(result, top_level=top)
+        for warning in parsed.warnings:
+            self._note(ItemResult(source, FAILED, warning, parent_id=sha), top_level=False)
+        self._children(source, sha, parsed, depth)
+        return result
+
+    def _parse(self, data: bytes, name: str) -> Parsed:
+        media_type = "application/octet-stream"
+        try:
+            media_type = detect_media_type(data, name)
+            return parser_for(media_type)(data, name, self.limits)
+        except IngestError as exc:
+            return Parsed(media_type=media_type, status=exc.status, reason=str(exc))
+        except Exception as exc:  # a parser bug must not stop the batch or lose the file
+            log.exception("unexpected error reading %s", name)
+            return Parsed(media_type=media_type, status=FAILED,
+                          reason=f"could not be read ({type(exc).__name__}: {exc}); "
+                          "the original is kept")
+
+    def _duplicate(self, source: str, sha: str, size: int, parent_id: str | None,
+                   member: str | None, child_meta: dict[str, Any] | None) -> ItemResult:
+        result = ItemResult(source, DUPLICATE, "the same bytes are already in the archive as "
+                            f"document {sha[:12]}", sha, size, parent_id)
+        with self.archive.writer() as conn:
+            self._item_row(conn, result)
+            if parent_id is not None and member is not None:
+                self._link(conn, parent_id, sha, member, child_meta)
+            self.archive.log_event(conn, "ingest", "document", sha, sha, {
+                "source": source, "duplicate": True, "run": self.run_id, "parent": parent_id})
+        return result
+
+    def _link(self, conn: Connection, parent_id: str, child_id: str, member: str,
+              child_meta: dict[str, Any] | None) -> None:
+        exists = conn.execute(select(document_links.c.child_id).where(
+            document_links.c.parent_id == parent_id, document_links.c.child_id == child_id,
+            document_links.c.member == member)).first()
+        if exists is None:
+            conn.execute(document_links.insert().values(
+                parent_id=parent_id, child_id=child_id, member=member,
+                metadata=child_meta or {}))
+
+    def _store(self, conn: Connection, sha: str, data: bytes, name: str, parsed: Parsed,
+               result: ItemResult, member: str | None, child_meta: dict[str, Any] | None
+               ) -> None:
+        now = custody.utc_now()
+        language = detect_language(parsed.text) if parsed.text else None
+        encoding = parsed.metadata.pop("encoding", None)
+        conn.execute(documents.insert().values(
+            id=sha, size=len(data), media_type=parsed.media_type, status=parsed.status,
+            reason=parsed.reason, original_name=name, title=parsed.title, author=parsed.author,
+            publisher=parsed.publisher, published=parsed.published, url=parsed.url,
+            language=language, encoding=encoding,
+            metadata={**parsed.metadata, **({"pages": len(parsed.pages)} if parsed.pages else {})},
+            ingested_at=now, children_complete=not parsed.children))
+        text_sha = None
+        extractor = f"{parsed.media_type.split('/')[-1]}@sillok-{__version__}"
+        if parsed.status != FAILED:
+            text_sha = sha256_bytes(parsed.text.encode("utf-8"))
+            conn.execute(texts.insert().values(
+                document_id=sha, extractor=extractor, text=parsed.text, text_sha256=text_sha,
+                pages=[list(p) for p in parsed.pages], created_at=now, current=True))
+            self._near_duplicates(conn, sha, parsed.text)
+        self._item_row(conn, result)
+        if result.parent_id is not None and member is not None:
+            self._link(conn, result.parent_id, sha, member, child_meta)
+        self.archive.log_event(conn, "ingest", "document", sha, sha, {
+            "source": result.source, "run": self.run_id, "status": parsed.status,
+            "media_type": parsed.media_type, "parent": result.parent_id,
+            "text_sha256": text_sha, "text_extractor": extractor if text_sha else None})
+
+    def _near_duplicates(self, conn: Connection, sha: str, text: str) -> None:
+        values = neardup.signature(text)
+        if values is None:
+            return
+        buckets = neardup.band_buckets(values)
+        candidates: set[str] = set()
+        for band, bucket in buckets:
+            candidates.update(conn.execute(select(minhash_bands.c.document_id).where(
+                minhash_bands.c.band == band, minhash_bands.c.bucket == bucket)).scalars())
+        candidates.discard(sha)
+        for other in sorted(candidates):
+            stored = conn.execute(select(signatures.c.minhash).where(
+                signatures.c.document_id == other)).scalar_one()
+            score = neardup.similarity(values, neardup.from_bytes(stored))
+            if score >= neardup.THRESHOLD:
+                percent = round(score * 100)
+                conn.execute(near_duplicates.insert(), [
+                    {"document_id": sha, "other_id": other, "similarity": percent},
+                    {"document_id": other, "other_id": sha, "similarity": percent}])
+        conn.execute(signatures.insert().values(document_id=sha, minhash=neardup.to_bytes(values)))
+        conn.execute(minhash_bands.insert(), [
+            {"band": band, "bucket": bucket, "document_id": sha} for band, bucket in buckets])
+
+    def _children(self, source: str, sha: str, parsed: Parsed, depth: int) -> None:
+        if not parsed.children:
+            return
+        for child in parsed.children:
+            self._child(source, sha, child, depth)
+        with self.archive.writer() as conn:
+            conn.execute(update(documents).where(documents.c.id == sha)
+                         .values(children_complete=True))
+
+    def _child(self, source: str, parent_id: str, child: Child, depth: int) -> None:
+        child_source = f"{source}!{child.name}"
+        if depth + 1 > self.limits.max_depth:
+            self._note(ItemResult(child_source, FAILED, f"nested more than "
+                                  f"{self.limits.max_depth} containers deep: not unpacked",
+                                  parent_id=parent_id), top_level=False)
+            return
+        if len(child.data) > self.limits.max_file_size:
+            self._note(ItemResult(child_source, TOO_LARGE, f"{_human(len(child.data))} is over "
+                                  f"the {_human(self.limits.max_file_size)} size limit",
+                                  size=len(child.data), parent_id=parent_id), top_level=False)
+            return
+        if not child.data:
+            self._note(ItemResult(child_source, FAILED, "empty member (0 bytes): nothing to keep",
+                                  size=0, parent_id=parent_id), top_level=False)
+            return
+        self.ingest_bytes(child_source, child.data, name=child.name.rsplit("/", 1)[-1],
+                          parent_id=parent_id, member=child.name, child_meta=child.metadata,
+                          depth=depth + 1)
+
+
+def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
+                 on_start: Callable[[int], None] | None = None,
+                 on_item: Callable[[ItemResult], None] | None = None) -> IngestReport:
+    """Ingest files and folders into ``archive`` and return what happened to each."""
+    started = time.perf_counter()
+    paths = list(paths)
+    files = list(collect_files(paths))
+    if on_start:
+        on_start(len(files))
+    ingester = Ingester(archive, on_item)
+    ingester.start({"paths": [os.fspath(p) for p in paths]})
+    for source, path, skip in files:
+        ingester.ingest_file(source, path, skip)
+    ingester.report.elapsed = time.perf_counter() - started
+    ingester.finish()
+    return ingester.report

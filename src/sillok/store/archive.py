@@ -1,0 +1,177 @@
+"""The archive folder: database, write-once originals, staging area and custody head.
+
+Layout::
+
+    ARCHIVE/
+      sillok.db            SQLite database (unless a database URL is configured)
+      sillok.toml          optional settings
+      custody.head         hash of the newest custody-log entry
+      objects/ab/cd/<sha256>   originals, content-addressed, read-only
+      staging/<sha256>     originals written but not yet committed
+
+An original is written to staging, the database transaction that records it
+commits, and only then is it moved into ``objects``. Opening an archive finishes
+or discards whatever a killed process left in staging, so the database and the
+object store always agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from ..exc import ArchiveError
+from ..ids import sha256_bytes
+from ..settings import Settings
+from . import custody, db
+from .tables import documents
+
+log = logging.getLogger(__name__)
+
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+class Archive:
+    """An open archive. Use :func:`open_archive` to get one."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.root = settings.archive
+        self.engine = engine
+        self.objects_dir = self.root / "objects"
+        self.staging_dir = self.root / "staging"
+        self.anchor_path = self.root / "custody.head"
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """A write transaction; the custody head file is updated after it commits."""
+        with db.transaction(self.engine, write=True) as conn:
+            yield conn
+            newest = custody.head(conn)
+        if newest:
+            custody.write_anchor(self.anchor_path, *newest)
+
+    @contextmanager
+    def reader(self) -> Iterator[Connection]:
+        with db.transaction(self.engine, write=False) as conn:
+            yield conn
+
+    def log_event(self, conn: Connection, action: str, object_type: str, object_id: str,
+                  object_sha256: str | None, details: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
+        """Append a custody event as the configured actor."""
+        return custody.append_event(
+            conn, action=action, object_type=object_type, object_id=object_id,
+            object_sha256=object_sha256, actor=self.settings.actor, details=details,
+        )
+
+    # -- originals ----------------------------------------------------------------------
+
+    def object_path(self, sha256: str) -> Path:
+        return self.objects_dir / sha256[:2] / sha256[2:4] / sha256
+
+    def has_object(self, sha256: str) -> bool:
+        return self.object_path(sha256).is_file()
+
+    def stage(self, data: bytes, sha256: str | None = None) -> str:
+        """Write ``data`` to staging (durably) and return its SHA-256."""
+        digest = sha256 or sha256_bytes(data)
+        if self.has_object(digest):
+            return digest
+        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        target = self.staging_dir / digest
+        tmp = self.staging_dir / f"{digest}.partial"
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        return digest
+
+    def publish(self, sha256: str) -> None:
+        """Move a committed original from staging into the object store, read-only."""
+        staged = self.staging_dir / sha256
+        final = self.object_path(sha256)
+        if final.exists():
+            staged.unlink(missing_ok=True)
+            return
+        if not staged.exists():
+            raise ArchiveError(f"original {sha256} is neither staged nor stored")
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(staged, READ_ONLY)
+        os.replace(staged, final)
+
+    def read_original(self, sha256: str) -> bytes:
+        path = self.object_path(sha256)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise ArchiveError(
+                f"the original of {sha256[:12]} is missing from {self.objects_dir}: "
+                "run `sillok verify`"
+            ) from None
+
+    def stored_objects(self) -> Iterator[tuple[str, Path]]:
+        """Every file in the object store, as (name, path)."""
+        if not self.objects_dir.is_dir():
+            return
+        for dirpath, _dirs, files in os.walk(self.objects_dir):
+            for name in files:
+                yield name, Path(dirpath) / name
+
+    def recover(self) -> int:
+        """Finish or discard what an interrupted process left in staging; return the count."""
+        if not self.staging_dir.is_dir():
+            return 0
+        staged = [p for p in self.staging_dir.iterdir() if p.is_file()]
+        if not staged:
+            return 0
+        with self.reader() as conn:
+            names = [p.name for p in staged if not p.name.endswith(".partial")]
+            committed = set(conn.execute(
+                select(documents.c.id).where(documents.c.id.in_(names))
+            ).scalars()) if names else set()
+        for path in staged:
+            if path.name in committed:
+                self.publish(path.name)
+                log.info("recovered committed original %s from staging", path.name)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
+                    path.unlink()
+                log.info("discarded uncommitted original %s from staging", path.name)
+        return len(staged)
+
+
+def open_archive(settings: Settings, *, create: bool = True) -> Archive:
+    """Open (and with ``create``, make) the archive that ``settings`` names.
+
+    Migrates the schema to this version and recovers after an interrupted write.
+    """
+    root = settings.archive
+    if root.exists() and not root.is_dir():
+        raise ArchiveError(f"{root} is a file, not an archive folder")
+    if not root.exists():
+        if not create:
+            raise ArchiveError(f"no archive at {root}: run `sillok init {root}` first")
+        try:
+            root.mkdir(parents=True)
+        except OSError as exc:
+            raise ArchiveError(f"cannot create the archive folder {root}: {exc.strerror}") from None
+    elif not create and settings.database_url is None and not (root / "sillok.db").exists():
+        raise ArchiveError(f"{root} is not a Sillok archive (no sillok.db)")
+    engine = db.make_engine(settings.db_url)
+    db.upgrade(engine)
+    archive = Archive(settings, engine)
+    archive.recover()
+    return archive

@@ -1,0 +1,99 @@
+"""Reading the archive: resolving a document reference, listing, showing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from ..exc import AmbiguousDocument, DocumentNotFound
+from . import custody
+from .tables import document_links, documents, items, near_duplicates, texts
+
+LIST_COLUMNS = (documents.c.id, documents.c.status, documents.c.media_type, documents.c.size,
+                documents.c.language, documents.c.title, documents.c.original_name,
+                documents.c.published, documents.c.ingested_at)
+
+
+def resolve(conn: Connection, ref: str) -> str:
+    """The document id for ``ref``: a full id, an id prefix, or a path it was ingested from."""
+    ref = ref.strip()
+    lowered = ref.lower()
+    if 4 <= len(lowered) <= 64 and all(c in "0123456789abcdef" for c in lowered):
+        found = list(conn.execute(select(documents.c.id).where(
+            documents.c.id.like(f"{lowered}%")).limit(6)).scalars())
+        if len(found) == 1:
+            return str(found[0])
+        if len(found) > 1:
+            shown = ", ".join(f[:16] for f in found[:5])
+            raise AmbiguousDocument(f"{ref!r} matches several documents ({shown}...): "
+                                    "give more characters of the id")
+    by_path = list(conn.execute(
+        select(items.c.document_id).where(
+            items.c.document_id.is_not(None),
+            or_(items.c.source == ref, items.c.source.like(f"%/{ref}")))
+        .distinct().limit(6)).scalars())
+    if len(by_path) == 1:
+        return str(by_path[0])
+    if len(by_path) > 1:
+        raise AmbiguousDocument(f"{ref!r} names several documents: use an id instead")
+    by_name = list(conn.execute(select(documents.c.id).where(
+        documents.c.original_name == ref).limit(6)).scalars())
+    if len(by_name) == 1:
+        return str(by_name[0])
+    if len(by_name) > 1:
+        raise AmbiguousDocument(f"{ref!r} names several documents: use an id instead")
+    raise DocumentNotFound(f"no document matches {ref!r} (give an id, an id prefix or the "
+                           "path it was ingested from; `sillok list` shows them)")
+
+
+def list_documents(conn: Connection, *, status: str | None = None, limit: int | None = None
+                   ) -> list[dict[str, Any]]:
+    query = select(*LIST_COLUMNS).order_by(documents.c.ingested_at, documents.c.id)
+    if status:
+        query = query.where(documents.c.status == status)
+    if limit:
+        query = query.limit(limit)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def current_text(conn: Connection, doc_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(texts).where(texts.c.document_id == doc_id,
+                                           texts.c.current.is_(True))).first()
+    return dict(row._mapping) if row else None
+
+
+def show_document(conn: Connection, doc_id: str) -> dict[str, Any]:
+    """Everything the archive knows about one document."""
+    row = conn.execute(select(documents).where(documents.c.id == doc_id)).first()
+    if row is None:
+        raise DocumentNotFound(f"no document {doc_id}")
+    doc = dict(row._mapping)
+    doc["sha256"] = doc_id
+    text = current_text(conn, doc_id)
+    doc["text"] = None if text is None else {
+        "extractor": text["extractor"], "characters": len(text["text"]),
+        "sha256": text["text_sha256"], "pages": len(text["pages"])}
+    doc["sources"] = [dict(r._mapping) for r in conn.execute(
+        select(items.c.source, items.c.status, items.c.at, items.c.run_id)
+        .where(items.c.document_id == doc_id).order_by(items.c.id))]
+    doc["parents"] = [dict(r._mapping) for r in conn.execute(
+        select(document_links.c.parent_id, document_links.c.member)
+        .where(document_links.c.child_id == doc_id))]
+    doc["children"] = [dict(r._mapping) for r in conn.execute(
+        select(document_links.c.child_id, document_links.c.member, documents.c.status)
+        .join(documents, documents.c.id == document_links.c.child_id)
+        .where(document_links.c.parent_id == doc_id).order_by(document_links.c.member))]
+    doc["near_duplicates"] = [dict(r._mapping) for r in conn.execute(
+        select(near_duplicates.c.other_id.label("id"), near_duplicates.c.similarity,
+               documents.c.title, documents.c.original_name)
+        .join(documents, documents.c.id == near_duplicates.c.other_id)
+        .where(near_duplicates.c.document_id == doc_id)
+        .order_by(near_duplicates.c.similarity.desc()))]
+    doc["custody_events"] = len(custody.events(conn, doc_id))
+    return doc
+
+
+def status_counts(conn: Connection) -> dict[str, int]:
+    return {str(status): int(n) for status, n in conn.execute(
+        select(documents.c.status, func.count()).group_by(documents.c.status))}
