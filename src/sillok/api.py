@@ -11,9 +11,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from .exc import DocumentNotFound
+from .ids import sha256_bytes
+from .ingest.base import Limits, Parsed
 from .ingest.pipeline import IngestReport, ItemResult, ingest_paths
+from .ingest.registry import parser_for
 from .settings import Settings, load_settings
-from .store import custody, queries
+from .store import custody, extractions, queries
 from .store.archive import Archive, open_archive
 from .store.verify import VerifyReport, verify_archive
 
@@ -101,3 +105,83 @@ def custody_log(ref: str | None = None, archive: ArchiveRef = None) -> list[dict
 
 def archive_path(archive: ArchiveRef = None) -> Path:
     return get_archive(archive).root
+
+
+def parse_file(path: str | os.PathLike[str], *, archive_settings: Settings | None = None
+               ) -> Parsed:
+    """Read a file outside any archive exactly as ``ingest`` would: media type, clean text."""
+    from .ingest.base import detect_media_type
+    from .ingest.language import detect_language
+
+    settings = archive_settings or load_settings()
+    data = Path(path).read_bytes()
+    limits = Limits(settings.max_file_size, settings.max_expansion, settings.max_members,
+                    settings.max_depth)
+    name = Path(path).name
+    parsed = parser_for(detect_media_type(data, name))(data, name, limits)
+    parsed.metadata["language"] = detect_language(parsed.text)
+    parsed.metadata["sha256"] = sha256_bytes(data)
+    return parsed
+
+
+def extract_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Extraction JSON for a file given directly (no archive); ``document`` is the path."""
+    from .extract import extract_text
+
+    parsed = parse_file(path)
+    return extract_text(parsed.text, document=os.fspath(path), sha256=parsed.metadata["sha256"],
+                        language=parsed.metadata.get("language"), title=parsed.title,
+                        published=parsed.published, publisher=parsed.publisher)
+
+
+def extract(refs: Iterable[str] | None = None, archive: ArchiveRef = None,
+            on_document: Callable[[str, bool], None] | None = None) -> dict[str, int]:
+    """Run the extractor over documents (all when ``refs`` is None) and store the output.
+
+    Idempotent: a document whose text and extractor version are unchanged is skipped.
+    Returns counts: ``extracted``, ``unchanged``, ``skipped`` (no text).
+    """
+    from .extract import EXTRACTOR_NAME, EXTRACTOR_VERSION, extract_text
+
+    opened = get_archive(archive)
+    extractor = f"{EXTRACTOR_NAME}@{EXTRACTOR_VERSION}"
+    with opened.reader() as conn:
+        ids = [queries.resolve(conn, r) for r in refs] if refs is not None else \
+            [d["id"] for d in queries.list_documents(conn)]
+    counts = {"extracted": 0, "unchanged": 0, "skipped": 0}
+    for doc_id in ids:
+        with opened.reader() as conn:
+            doc = queries.show_document(conn, doc_id)
+            text = queries.current_text(conn, doc_id)
+            previous = extractions.existing(conn, doc_id, extractor)
+        if text is None or not text["text"].strip():
+            counts["skipped"] += 1
+            continue
+        if previous and previous["current"] and previous["text_sha256"] == text["text_sha256"]:
+            counts["unchanged"] += 1
+            if on_document:
+                on_document(doc_id, False)
+            continue
+        output = extract_text(text["text"], document=doc["original_name"], sha256=doc_id,
+                              language=doc["language"], title=doc["title"],
+                              published=doc["published"], publisher=doc["publisher"])
+        with opened.writer() as conn:
+            changed = extractions.save_extraction(
+                conn, doc_id=doc_id, extractor=extractor, text_sha256=text["text_sha256"],
+                output=output, actor=opened.settings.actor)
+        counts["extracted" if changed else "unchanged"] += 1
+        if on_document:
+            on_document(doc_id, changed)
+    return counts
+
+
+def extraction(ref: str, archive: ArchiveRef = None) -> dict[str, Any]:
+    """The stored extraction JSON of one document (the current version)."""
+    with get_archive(archive).reader() as conn:
+        doc_id = queries.resolve(conn, ref)
+        row = extractions.current_extraction(conn, doc_id)
+    if row is None:
+        raise DocumentNotFound(f"document {doc_id[:12]} has not been extracted yet: run "
+                               "`sillok extract` first")
+    output: dict[str, Any] = row["output"]
+    return output

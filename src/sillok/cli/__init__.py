@@ -15,6 +15,7 @@ from ..__about__ import __version__
 from ..exc import SillokError
 from .archive_cmds import register as register_archive
 from .common import archive_option
+from .extract_cmds import register as register_extract
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -30,6 +31,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 
 register_archive(cli)
+register_extract(cli)
 
 
 def main() -> None:

@@ -158,8 +158,15 @@ def register(cli: click.Group) -> None:
     @archive_option
     @click.pass_context
     def text(ctx: click.Context, doc: str) -> None:
-        """Print the clean text that extraction and search work on."""
-        sys.stdout.write(api.document_text(doc, archive_from(ctx)))
+        """Print the clean text that extraction and search work on.
+
+        DOC is an archive document (id, id prefix or ingested path), or any file,
+        read directly without an archive (the text `extract FILE` offsets point into).
+        """
+        if Path(doc).is_file():
+            sys.stdout.write(api.parse_file(doc).text)
+        else:
+            sys.stdout.write(api.document_text(doc, archive_from(ctx)))
         sys.stdout.write("\n")
 
     @cli.command()

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, func, or_, select, text
 
 from ..__about__ import __version__
 from ..ids import sha256_json
@@ -89,7 +89,8 @@ def events(conn: Connection, object_id: str | None = None) -> list[dict[str, Any
     """Entries in log order, all of them or those about one object."""
     query = select(custody_events).order_by(custody_events.c.seq)
     if object_id is not None:
-        query = query.where(custody_events.c.object_id == object_id)
+        query = query.where(or_(custody_events.c.object_id == object_id,
+                                custody_events.c.object_id.like(f"{object_id}/%")))
     return [dict(row._mapping) for row in conn.execute(query)]
 
 

@@ -139,3 +139,16 @@ custody_events = Table(
     Column("details", JSON, nullable=False),
     Index("ix_custody_object", "object_id"),
 )
+
+extractions = Table(
+    "extractions",
+    metadata,
+    Column("document_id", String(64), ForeignKey("documents.id"), primary_key=True),
+    Column("extractor", String(80), primary_key=True),  # name@version
+    Column("text_sha256", String(64), nullable=False),
+    Column("output", JSON, nullable=False),
+    Column("output_sha256", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("current", Boolean, nullable=False),
+    Index("ix_extractions_current", "current"),
+)
