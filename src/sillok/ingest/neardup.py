@@ -15,7 +15,6 @@ import hashlib
 import re
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS = 32
@@ -38,6 +37,8 @@ def signature(text: str) -> np.ndarray | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
+    from datasketch import MinHash  # heavy import: only ingest pays for it
+
     minhash = MinHash(num_perm=NUM_PERM, seed=1)
     minhash.update_batch(list(grams))
     return np.asarray(minhash.hashvalues, dtype=np.uint64)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from ..__about__ import __version__
@@ -335,20 +335,21 @@ class Ingester:
         if values is None:
             return
         buckets = neardup.band_buckets(values)
-        candidates: set[str] = set()
-        for band, bucket in buckets:
-            candidates.update(conn.execute(select(minhash_bands.c.document_id).where(
-                minhash_bands.c.band == band, minhash_bands.c.bucket == bucket)).scalars())
+        candidates = set(conn.execute(select(minhash_bands.c.document_id).where(
+            tuple_(minhash_bands.c.band, minhash_bands.c.bucket).in_(buckets))).scalars())
         candidates.discard(sha)
-        for other in sorted(candidates):
-            stored = conn.execute(select(signatures.c.minhash).where(
-                signatures.c.document_id == other)).scalar_one()
-            score = neardup.similarity(values, neardup.from_bytes(stored))
-            if score >= neardup.THRESHOLD:
-                percent = round(score * 100)
-                conn.execute(near_duplicates.insert(), [
-                    {"document_id": sha, "other_id": other, "similarity": percent},
-                    {"document_id": other, "other_id": sha, "similarity": percent}])
+        pairs = []
+        if candidates:
+            for other, stored in conn.execute(select(
+                    signatures.c.document_id, signatures.c.minhash).where(
+                    signatures.c.document_id.in_(sorted(candidates)))):
+                score = neardup.similarity(values, neardup.from_bytes(stored))
+                if score >= neardup.THRESHOLD:
+                    percent = round(score * 100)
+                    pairs += [{"document_id": sha, "other_id": other, "similarity": percent},
+                              {"document_id": other, "other_id": sha, "similarity": percent}]
+        if pairs:
+            conn.execute(near_duplicates.insert(), pairs)
         conn.execute(signatures.insert().values(document_id=sha, minhash=neardup.to_bytes(values)))
         conn.execute(minhash_bands.insert(), [
             {"band": band, "bucket": bucket, "document_id": sha} for band, bucket in buckets])

@@ -123,7 +123,15 @@ def verify_chain(conn: Connection, anchor: dict[str, Any] | None) -> list[ChainP
                 f"custody log entries #{expected_seq}–#{seq - 1} are missing (deleted)"
                 if seq > expected_seq else f"custody log entry #{seq} is out of sequence",
             ))
-        if entry_hash(entry) != entry["entry_hash"]:
+        renumbered = [shift for shift in (-1, 1, -2, 2)
+                      if entry_hash({**entry, "seq": seq + shift}) == entry["entry_hash"]]
+        if renumbered:
+            problems.append(ChainProblem(
+                seq, "inserted-or-reordered",
+                f"custody log entry #{seq} was written as #{seq + renumbered[0]}: entries "
+                "before it were inserted, deleted or reordered",
+            ))
+        elif entry_hash(entry) != entry["entry_hash"]:
             problems.append(ChainProblem(
                 seq, "edited",
                 f"custody log entry #{seq} ({entry['action']} {entry['object_id'][:16]}) was "

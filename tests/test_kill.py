@@ -1,0 +1,72 @@
+"""A killed ingest (kill -9, a real subprocess) leaves an archive that verifies clean,
+and running the same command again completes the batch with no duplicates."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import sillok
+
+FILES = 120
+
+
+def _batch(root: Path) -> None:
+    root.mkdir()
+    for n in range(FILES):
+        (root / f"report-{n:03d}.txt").write_text(
+            f"Testimony {n}: the witness was held at Camp {14 + n % 3} for {n} months and "
+            "describes forced labour, beatings and starvation rations.\n" * 20)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for n in range(30):
+            bundle.writestr(f"bundle/member-{n:02d}.txt",
+                            f"Bundled statement {n} about Kyohwaso No. 12 at Jongo-ri.\n" * 10)
+    (root / "bundle.zip").write_bytes(buffer.getvalue())
+
+
+def _ingest(archive: Path, batch: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SILLOK_ARCHIVE": str(archive), "SILLOK_ACTOR": "kill-test"}
+    return subprocess.Popen([sys.executable, "-m", "sillok", "ingest", str(batch)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _documents(archive: Path) -> int:
+    return len(sillok.list_documents(archive))
+
+
+def test_kill_9_mid_ingest_then_rerun(tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    _batch(batch)
+    expected = FILES + 1 + 30  # the files, the zip, its members
+    archive = tmp_path / "archive"
+    killed_midway = 0
+    for delay in (1.0, 1.7, 2.4, 3.1, 3.8):
+        process = _ingest(archive, batch)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            killed_midway += 1
+        process.wait()
+        if not (archive / "sillok.db").exists():
+            continue  # killed while Python was still starting: nothing was written yet
+        report = sillok.verify(archive)
+        assert report.ok, [p.message for p in report.problems]
+        assert _documents(archive) <= expected
+    assert killed_midway >= 2, "the ingest finished before it could be killed"
+    final = _ingest(archive, batch)
+    _out, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err.decode()
+    assert _documents(archive) == expected
+    assert sillok.verify(archive).ok
+    # a complete re-run adds nothing
+    again = _ingest(archive, batch)
+    again.communicate(timeout=300)
+    assert _documents(archive) == expected
+    assert not list((archive / "staging").glob("*"))
