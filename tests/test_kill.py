@@ -69,4 +69,4 @@ def test_kill_9_mid_ingest_then_rerun(tmp_path: Path) -> None:
     again = _ingest(archive, batch)
     again.communicate(timeout=300)
     assert _documents(archive) == expected
-    assert not list((archive / "staging").glob("*"))
+    assert not list((archive / "staging").glob("[!.]*"))

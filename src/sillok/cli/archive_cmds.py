@@ -39,7 +39,7 @@ def _run_ingest(archive: str | None, paths: list[str], max_size: str | None,
             progress = stack.enter_context(Progress(
                 TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                 TextColumn("{task.fields[current]}"), TimeElapsedColumn(),
-                console=stderr, transient=True))
+                console=stderr, transient=True, auto_refresh=False))
 
         def on_start(total: int) -> None:
             nonlocal task
@@ -49,6 +49,7 @@ def _run_ingest(archive: str | None, paths: list[str], max_size: str | None,
         def on_item(item: ItemResult) -> None:
             if progress is not None and task is not None:
                 progress.update(task, advance=1, current=Path(item.source).name[:40])
+                progress.refresh()  # no refresh thread: ingest workers are forked
 
         return api.ingest_path(*paths, archive=archive, on_start=on_start, on_item=on_item,
                                max_file_size=max_size)

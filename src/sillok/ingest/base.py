@@ -92,6 +92,9 @@ def extension_of(name: str) -> str:
     return lowered[dot:] if dot > slash else ""
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def looks_binary(data: bytes) -> bool:
     """True for content that is not text in any encoding: NUL bytes or many control bytes."""
     sample = data[:8192]
@@ -100,7 +103,7 @@ def looks_binary(data: bytes) -> bool:
     if b"\x00" in sample:
         # UTF-16 text has NULs too; a BOM says so.
         return not sample.startswith((b"\xff\xfe", b"\xfe\xff"))
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.05
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 
 import numpy as np
 
@@ -22,12 +23,15 @@ ROWS = NUM_PERM // BANDS
 THRESHOLD = 0.5
 MIN_SHINGLES = 8
 SHINGLE = 4
+# Compare on the head of long texts: two versions of a report that share their first
+# 20,000 characters are near-duplicates whatever follows, and hashing stays cheap.
+HEAD = 20_000
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def shingles(text: str) -> set[bytes]:
-    words = _TOKEN.findall(text.lower())
+    words = _TOKEN.findall(text[:HEAD].lower())
     return {" ".join(words[i:i + SHINGLE]).encode("utf-8")
             for i in range(max(0, len(words) - SHINGLE + 1))}
 
@@ -39,7 +43,7 @@ def signature(text: str) -> np.ndarray | None:
         return None
     from datasketch import MinHash  # heavy import: only ingest pays for it
 
-    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
     minhash.update_batch(list(grams))
     return np.asarray(minhash.hashvalues, dtype=np.uint64)
 

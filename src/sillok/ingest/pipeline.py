@@ -16,19 +16,22 @@ complete. A parent left incomplete is re-parsed on the next run.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from ..__about__ import __version__
-from ..exc import IngestError
 from ..ids import sha256_bytes
 from ..store import custody
 from ..store.archive import Archive
@@ -43,11 +46,14 @@ from ..store.tables import (
     texts,
 )
 from . import neardup
-from .base import Child, Limits, Parsed, detect_media_type
-from .language import detect_language
-from .registry import parser_for
+from .base import Child, Limits, Parsed
+from .prepare import Prepared, is_container, parse, prepare
 
 log = logging.getLogger(__name__)
+
+BATCH = 64  # documents per transaction on the batched path
+IN_FLIGHT = 16  # parse jobs queued ahead of the writer
+POOL_MIN_FILES = 32
 
 OK, FAILED, NEEDS_OCR, DUPLICATE, TOO_LARGE, SKIPPED = (
     "ok", "failed", "needs-ocr", "skipped-duplicate", "too-large", "skipped")
@@ -159,6 +165,11 @@ class Ingester:
         self.on_item = on_item
         self.report = IngestReport(run_id=0)
         self.run_id = 0
+        self.pool: Executor | None = None
+        self.pool_allowed = True
+        self._window: deque[tuple[str, bytes, str, Prepared | Future[Prepared]]] = deque()
+        self._batch: list[tuple[str, str, bytes, str, Prepared]] = []
+        self._batch_shas: set[str] = set()
 
     # -- run bookkeeping ------------------------------------------------------------------
 
@@ -197,15 +208,21 @@ class Ingester:
 
     # -- files ----------------------------------------------------------------------------
 
-    def ingest_file(self, source: str, path: Path | None, skip: str | None) -> ItemResult:
+    def ingest_file(self, source: str, path: Path | None, skip: str | None
+                    ) -> ItemResult | None:
+        """Ingest one file; None when it was queued for the next batch."""
         if path is None:
+            self.drain()
             return self._note(ItemResult(source, SKIPPED if "link" in (skip or "") or
                                          "regular" in (skip or "") else FAILED, skip))
         try:
             size = path.stat().st_size
         except OSError as exc:
+            self.drain()
             return self._note(ItemResult(source, FAILED, f"cannot read: {exc.strerror}"))
         limit = self.limits.max_file_size
+        if size > limit or size == 0:
+            self.drain()
         if size > limit:
             return self._note(ItemResult(
                 source, TOO_LARGE, f"{_human(size)} is over the {_human(limit)} size limit: "
@@ -217,67 +234,131 @@ class Ingester:
         try:
             data = path.read_bytes()
         except PermissionError:
+            self.drain()
             return self._note(ItemResult(source, FAILED, "permission denied: the file cannot be "
                                          "read; fix its permissions and ingest it again",
                                          size=size))
         except OSError as exc:
+            self.drain()
             return self._note(ItemResult(source, FAILED, f"cannot read: {exc.strerror}",
                                          size=size))
         self.report.bytes_read += len(data)
-        return self.ingest_bytes(source, data, name=path.name)
+        return self._route(source, data, path.name)
+
+    def _route(self, source: str, data: bytes, name: str) -> ItemResult | None:
+        if self.pool_allowed and not is_container(data, name) \
+                and self._existing(sha256_bytes(data)) is None:
+            self.queue(source, data, name, self.pool)
+            return None
+        self.drain()  # keep the report in input order
+        return self.ingest_bytes(source, data, name=name)
 
     # -- bytes ----------------------------------------------------------------------------
 
+    def _existing(self, sha: str) -> Any:
+        with self.archive.reader() as conn:
+            return conn.execute(select(documents.c.id, documents.c.children_complete)
+                                .where(documents.c.id == sha)).first()
+
     def ingest_bytes(self, source: str, data: bytes, *, name: str, parent_id: str | None = None,
                      member: str | None = None, child_meta: dict[str, Any] | None = None,
-                     depth: int = 0) -> ItemResult:
-        """Store ``data`` (from ``source``) as a document, or record it as a duplicate."""
+                     depth: int = 0, prepared: Prepared | None = None) -> ItemResult:
+        """Store ``data`` (from ``source``) as a document, or record it as a duplicate.
+
+        Used for containers, their members and anything the batched path cannot take.
+        """
         top = parent_id is None
         sha = sha256_bytes(data)
-        with self.archive.reader() as conn:
-            existing = conn.execute(
-                select(documents.c.id, documents.c.children_complete)
-                .where(documents.c.id == sha)).first()
+        existing = self._existing(sha)
         if existing is not None:
             result = self._duplicate(source, sha, len(data), parent_id, member, child_meta)
             self._record(result, top_level=top)
             if not existing.children_complete:
-                self._children(source, sha, self._parse(data, name), depth)
+                self._children(source, sha, parse(data, name, self.limits), depth)
             return result
-
-        parsed = self._parse(data, name)
-        if child_meta:
-            parsed.url = parsed.url or child_meta.get("url")
-            parsed.published = parsed.published or child_meta.get("captured_at")
-            parsed.metadata = {**{k: v for k, v in child_meta.items()}, **parsed.metadata}
-        result = ItemResult(source, parsed.status, parsed.reason, sha, len(data), parent_id)
+        ready = prepared or prepare(data, name, self.limits)
+        result = self._result(source, sha, len(data), ready, parent_id, child_meta)
         self.archive.stage(data, sha)
         try:
             with self.archive.writer() as conn:
-                self._store(conn, sha, data, name, parsed, result, member, child_meta)
+                self._store(conn, sha, len(data), name, ready, result, member, child_meta)
         except IntegrityError:
             # Another process stored the same bytes a moment ago.
             result = self._duplicate(source, sha, len(data), parent_id, member, child_meta)
             return self._record(result, top_level=top)
         self.archive.publish(sha)
-        self._record(result, top_level=top)
-        for warning in parsed.warnings:
-            self._note(ItemResult(source, FAILED, warning, parent_id=sha), top_level=False)
-        self._children(source, sha, parsed, depth)
+        self._after_store(result, ready, depth, top_level=top)
         return result
 
-    def _parse(self, data: bytes, name: str) -> Parsed:
-        media_type = "application/octet-stream"
+    def _result(self, source: str, sha: str, size: int, ready: Prepared, parent_id: str | None,
+                child_meta: dict[str, Any] | None) -> ItemResult:
+        parsed = ready.parsed
+        if child_meta:
+            parsed.url = parsed.url or child_meta.get("url")
+            parsed.published = parsed.published or child_meta.get("captured_at")
+            parsed.metadata = {**child_meta, **parsed.metadata}
+        return ItemResult(source, parsed.status, parsed.reason, sha, size, parent_id)
+
+    def _after_store(self, result: ItemResult, ready: Prepared, depth: int, *,
+                     top_level: bool) -> None:
+        self._record(result, top_level=top_level)
+        sha = result.document_id or ""
+        for warning in ready.parsed.warnings:
+            self._note(ItemResult(result.source, FAILED, warning, parent_id=sha),
+                       top_level=False)
+        self._children(result.source, sha, ready.parsed, depth)
+
+    # -- the batched path for top-level files that are not containers ---------------------
+
+    def queue(self, source: str, data: bytes, name: str, pool: Executor | None) -> None:
+        """Parse ``data`` (in the pool when there is one) and store it with the next batch."""
+        if pool is None:
+            self._window.append((source, data, name, prepare(data, name, self.limits)))
+        else:
+            self._window.append((source, data, name,
+                                 pool.submit(prepare, data, name, self.limits)))
+        while len(self._window) > IN_FLIGHT:
+            self._take_one()
+
+    def _take_one(self) -> None:
+        source, data, name, job = self._window.popleft()
+        ready = job if isinstance(job, Prepared) else job.result()
+        sha = sha256_bytes(data)
+        if sha in self._batch_shas:
+            self.flush()
+        self._batch.append((source, sha, data, name, ready))
+        self._batch_shas.add(sha)
+        self.archive.stage(data, sha)
+        if len(self._batch) >= BATCH:
+            self.flush()
+
+    def drain(self) -> None:
+        """Finish everything queued: parse results and the open batch."""
+        while self._window:
+            self._take_one()
+        self.flush()
+
+    def flush(self) -> None:
+        """Store the open batch in one transaction, then publish its originals."""
+        batch, self._batch, self._batch_shas = self._batch, [], set()
+        if not batch:
+            return
+        stored: list[tuple[ItemResult, Prepared]] = []
         try:
-            media_type = detect_media_type(data, name)
-            return parser_for(media_type)(data, name, self.limits)
-        except IngestError as exc:
-            return Parsed(media_type=media_type, status=exc.status, reason=str(exc))
-        except Exception as exc:  # a parser bug must not stop the batch or lose the file
-            log.exception("unexpected error reading %s", name)
-            return Parsed(media_type=media_type, status=FAILED,
-                          reason=f"could not be read ({type(exc).__name__}: {exc}); "
-                          "the original is kept")
+            with self.archive.writer() as conn:
+                for source, sha, data, name, ready in batch:
+                    result = self._result(source, sha, len(data), ready, None, None)
+                    self._store(conn, sha, len(data), name, ready, result, None, None)
+                    stored.append((result, ready))
+        except IntegrityError:
+            # Something in the batch appeared meanwhile: fall back to one at a time,
+            # which records it as a duplicate.
+            for source, _sha, data, name, ready in batch:
+                self.ingest_bytes(source, data, name=name, prepared=ready)
+            return
+        for result, ready in stored:
+            self.archive.publish(result.document_id or "")
+            self._after_store(result, ready, 0, top_level=True)
 
     def _duplicate(self, source: str, sha: str, size: int, parent_id: str | None,
                    member: str | None, child_meta: dict[str, Any] | None) -> ItemResult:
@@ -301,27 +382,27 @@ class Ingester:
                 parent_id=parent_id, child_id=child_id, member=member,
                 metadata=child_meta or {}))
 
-    def _store(self, conn: Connection, sha: str, data: bytes, name: str, parsed: Parsed,
+    def _store(self, conn: Connection, sha: str, size: int, name: str, ready: Prepared,
                result: ItemResult, member: str | None, child_meta: dict[str, Any] | None
                ) -> None:
         now = custody.utc_now()
-        language = detect_language(parsed.text) if parsed.text else None
+        parsed, language = ready.parsed, ready.language
         encoding = parsed.metadata.pop("encoding", None)
         conn.execute(documents.insert().values(
-            id=sha, size=len(data), media_type=parsed.media_type, status=parsed.status,
+            id=sha, size=size, media_type=parsed.media_type, status=parsed.status,
             reason=parsed.reason, original_name=name, title=parsed.title, author=parsed.author,
             publisher=parsed.publisher, published=parsed.published, url=parsed.url,
             language=language, encoding=encoding,
             metadata={**parsed.metadata, **({"pages": len(parsed.pages)} if parsed.pages else {})},
             ingested_at=now, children_complete=not parsed.children))
-        text_sha = None
+        text_sha = ready.text_sha256
         extractor = f"{parsed.media_type.split('/')[-1]}@sillok-{__version__}"
-        if parsed.status != FAILED:
-            text_sha = sha256_bytes(parsed.text.encode("utf-8"))
+        if text_sha is not None:
             conn.execute(texts.insert().values(
                 document_id=sha, extractor=extractor, text=parsed.text, text_sha256=text_sha,
                 pages=[list(p) for p in parsed.pages], created_at=now, current=True))
-            self._near_duplicates(conn, sha, parsed.text)
+            if ready.signature is not None:
+                self._near_duplicates(conn, sha, neardup.from_bytes(ready.signature))
         self._item_row(conn, result)
         if result.parent_id is not None and member is not None:
             self._link(conn, result.parent_id, sha, member, child_meta)
@@ -330,10 +411,7 @@ class Ingester:
             "media_type": parsed.media_type, "parent": result.parent_id,
             "text_sha256": text_sha, "text_extractor": extractor if text_sha else None})
 
-    def _near_duplicates(self, conn: Connection, sha: str, text: str) -> None:
-        values = neardup.signature(text)
-        if values is None:
-            return
+    def _near_duplicates(self, conn: Connection, sha: str, values: np.ndarray) -> None:
         buckets = neardup.band_buckets(values)
         candidates = set(conn.execute(select(minhash_bands.c.document_id).where(
             tuple_(minhash_bands.c.band, minhash_bands.c.bucket).in_(buckets))).scalars())
@@ -384,6 +462,13 @@ class Ingester:
                           depth=depth + 1)
 
 
+def _worker_count(files: int) -> int:
+    """Parse in a process pool only when the batch is big enough to repay starting it."""
+    if files < POOL_MIN_FILES:
+        return 0
+    return min(4, os.cpu_count() or 1)
+
+
 def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
                  on_start: Callable[[int], None] | None = None,
                  on_item: Callable[[ItemResult], None] | None = None) -> IngestReport:
@@ -395,8 +480,19 @@ def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
         on_start(len(files))
     ingester = Ingester(archive, on_item)
     ingester.start({"paths": [os.fspath(p) for p in paths]})
-    for source, path, skip in files:
-        ingester.ingest_file(source, path, skip)
+    workers = _worker_count(len(files))
+    with ExitStack() as stack:
+        stack.enter_context(archive.ingest_lock())
+        if workers > 1:
+            # fork: workers inherit the imported parsers and start at once. Safe here
+            # because the pipeline runs no threads (the CLI's progress bar refreshes
+            # from the main thread) and workers never touch the database.
+            context = multiprocessing.get_context("fork")
+            ingester.pool = stack.enter_context(
+                ProcessPoolExecutor(max_workers=workers, mp_context=context))
+        for source, path, skip in files:
+            ingester.ingest_file(source, path, skip)
+        ingester.drain()
     ingester.report.elapsed = time.perf_counter() - started
     ingester.finish()
     return ingester.report

@@ -18,6 +18,7 @@ object store always agree.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import os
 import stat
@@ -37,6 +38,7 @@ from .tables import documents
 log = logging.getLogger(__name__)
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+_HELD_LOCKS: set[str] = set()
 
 
 class Archive:
@@ -49,6 +51,7 @@ class Archive:
         self.objects_dir = self.root / "objects"
         self.staging_dir = self.root / "staging"
         self.anchor_path = self.root / "custody.head"
+        self._made_dirs: set[Path] = set()
 
     # -- transactions -------------------------------------------------------------------
 
@@ -88,7 +91,7 @@ class Archive:
         digest = sha256 or sha256_bytes(data)
         if self.has_object(digest):
             return digest
-        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        self._mkdir(self.staging_dir)
         target = self.staging_dir / digest
         tmp = self.staging_dir / f"{digest}.partial"
         with open(tmp, "wb") as handle:
@@ -107,9 +110,14 @@ class Archive:
             return
         if not staged.exists():
             raise ArchiveError(f"original {sha256} is neither staged nor stored")
-        final.parent.mkdir(parents=True, exist_ok=True)
+        self._mkdir(final.parent)
         os.chmod(staged, READ_ONLY)
         os.replace(staged, final)
+
+    def _mkdir(self, path: Path) -> None:
+        if path not in self._made_dirs:
+            path.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(path)
 
     def read_original(self, sha256: str) -> bytes:
         path = self.object_path(sha256)
@@ -129,11 +137,45 @@ class Archive:
             for name in files:
                 yield name, Path(dirpath) / name
 
+    @contextmanager
+    def ingest_lock(self, *, wait: bool = True) -> Iterator[bool]:
+        """Hold the staging lock: one ingest at a time, and no recovery while one runs.
+
+        Yields False (without the lock) when ``wait`` is False and the lock is held.
+        A POSIX record lock: released when the holder dies, and not inherited by the
+        parser processes the ingest forks (which would otherwise keep it after a kill).
+        """
+        self._mkdir(self.staging_dir)
+        path = str(self.staging_dir / ".lock")
+        if path in _HELD_LOCKS:  # this process holds it (POSIX locks are per process)
+            yield False
+            return
+        with open(path, "a+b") as handle:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except OSError:
+                yield False
+                return
+            _HELD_LOCKS.add(path)
+            try:
+                yield True
+            finally:
+                _HELD_LOCKS.discard(path)
+                fcntl.lockf(handle, fcntl.LOCK_UN)
+
     def recover(self) -> int:
-        """Finish or discard what an interrupted process left in staging; return the count."""
+        """Finish or discard what an interrupted process left in staging; return the count.
+
+        Skipped while another process is ingesting: its staged originals are in use.
+        """
         if not self.staging_dir.is_dir():
             return 0
-        staged = [p for p in self.staging_dir.iterdir() if p.is_file()]
+        with self.ingest_lock(wait=False) as locked:
+            return self._recover() if locked else 0
+
+    def _recover(self) -> int:
+        staged = [p for p in self.staging_dir.iterdir()
+                  if p.is_file() and not p.name.startswith(".")]
         if not staged:
             return 0
         with self.reader() as conn:

@@ -1,0 +1,73 @@
+"""The CPU-heavy half of ingesting one original, safe to run in a worker process.
+
+``prepare`` identifies and parses the bytes and computes what the database needs
+(language, text hash, MinHash signature). It touches no file and no database, so
+the pipeline can run it in a process pool while the main process writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ..exc import IngestError
+from ..ids import sha256_bytes
+from . import neardup
+from .base import Limits, Parsed, detect_media_type
+from .language import detect_language
+from .registry import parser_for
+
+log = logging.getLogger(__name__)
+
+CONTAINERS = frozenset({
+    "application/zip", "application/mbox", "message/rfc822", "application/warc"})
+
+
+@dataclass
+class Prepared:
+    """A parsed original plus the derived values stored with it."""
+
+    parsed: Parsed
+    language: str | None
+    text_sha256: str | None
+    signature: bytes | None
+
+
+def parse(data: bytes, name: str, limits: Limits) -> Parsed:
+    """Parse ``data``; a failure becomes a ``Parsed`` with status and reason, never raises."""
+    media_type = "application/octet-stream"
+    try:
+        media_type = detect_media_type(data, name)
+        return parser_for(media_type)(data, name, limits)
+    except IngestError as exc:
+        return Parsed(media_type=media_type, status=exc.status, reason=str(exc))
+    except Exception as exc:  # a parser bug must not stop the batch or lose the file
+        log.exception("unexpected error reading %s", name)
+        return Parsed(media_type=media_type, status="failed",
+                      reason=f"could not be read ({type(exc).__name__}: {exc}); "
+                      "the original is kept")
+
+
+def derive(parsed: Parsed) -> Prepared:
+    if parsed.status == "failed":
+        return Prepared(parsed, None, None, None)
+    values = neardup.signature(parsed.text)
+    return Prepared(
+        parsed=parsed,
+        language=detect_language(parsed.text) if parsed.text else None,
+        text_sha256=sha256_bytes(parsed.text.encode("utf-8")),
+        signature=None if values is None else neardup.to_bytes(values),
+    )
+
+
+def prepare(data: bytes, name: str, limits: Limits) -> Prepared:
+    """Parse and derive: everything about one original that needs no archive."""
+    return derive(parse(data, name, limits))
+
+
+def is_container(data: bytes, name: str) -> bool:
+    """True for formats whose members become child documents."""
+    try:
+        return detect_media_type(data, name) in CONTAINERS
+    except IngestError:
+        return False
