@@ -116,7 +116,9 @@ def register(cli: click.Group) -> None:
         """Ingest the small synthetic demo corpus that ships with Sillok."""
         corpus = resources.files("sillok.demo") / "corpus"
         with resources.as_file(corpus) as folder:
-            report = _run_ingest(archive_from(ctx), [str(folder)], None, fmt)
+            files = sorted(str(p) for p in Path(folder).iterdir()
+                           if p.is_file() and p.name != "README.md")
+            report = _run_ingest(archive_from(ctx), files, None, fmt)
         if fmt == "json":
             print_json(report.as_dict())
             return

@@ -40,11 +40,15 @@ def find_date(text: str) -> str | None:
     return best[1] if best else None
 
 
-def _title(text: str) -> str | None:
-    for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:300]
+def _title(text: str, markdown: bool = False) -> str | None:
+    lines = [line.strip() for line in text.splitlines()]
+    if markdown:
+        for line in lines:
+            if line.startswith("# "):
+                return line[2:].strip()[:300]
+    for line in lines:
+        if line and not line.startswith("<!--"):
+            return line.lstrip("#").strip()[:300]
     return None
 
 
@@ -65,7 +69,7 @@ def parse_text(data: bytes, name: str, limits: Limits) -> Parsed:
     return Parsed(
         media_type=media_type,
         text=clean,
-        title=_title(clean) or _title(raw),
+        title=_title(clean, media_type == MARKDOWN) or _title(raw),
         published=find_date(raw[:3000]),
         metadata={"encoding": encoding},
     )
