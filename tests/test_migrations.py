@@ -1,0 +1,60 @@
+"""Schema migrations: the migrated database matches the code, old archives upgrade,
+newer archives are refused with a clear message."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+import sillok
+from sillok.exc import SchemaError
+from sillok.settings import load_settings
+from sillok.store import db
+from sillok.store.archive import open_archive
+from sillok.store.tables import metadata
+
+
+def _import_every_table_module() -> None:
+    """Stages define their tables beside their code, on the one shared MetaData."""
+    for module in pkgutil.walk_packages(sillok.__path__, "sillok."):
+        if module.name.endswith(".tables"):
+            importlib.import_module(module.name)
+
+
+def test_migrated_schema_matches_the_tables(archive_path: Path) -> None:
+    _import_every_table_module()
+    archive = sillok.init_archive(archive_path)
+    with archive.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_an_archive_at_the_first_revision_is_upgraded_on_open(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "old")
+    settings.archive.mkdir()
+    engine = db.make_engine(settings.db_url)
+    config = db._alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    assert "extractions" not in inspect(engine).get_table_names()
+    engine.dispose()
+    archive = open_archive(settings)
+    assert "extractions" in inspect(archive.engine).get_table_names()
+    assert db.current_revision(archive.engine) == db.head_revision()
+
+
+def test_a_newer_schema_is_refused(archive_path: Path) -> None:
+    archive = sillok.init_archive(archive_path)
+    with archive.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    archive.engine.dispose()
+    with pytest.raises(SchemaError, match="upgrade Sillok"):
+        open_archive(load_settings(archive_path))
