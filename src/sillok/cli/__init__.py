@@ -28,6 +28,10 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     ctx.ensure_object(dict)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not verbose:
+        # Parsers narrate damaged input; Sillok reports it per file in the summary.
+        for noisy in ("pypdf", "warcio", "trafilatura", "htmldate", "charset_normalizer"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
 register_archive(cli)

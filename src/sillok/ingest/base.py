@@ -121,6 +121,9 @@ def detect_media_type(data: bytes, name: str) -> str:
         if b"word/" in data[:65536] or ext == ".docx":
             return DOCX
         return ZIP
+    if head.startswith(b"\xd0\xcf\x11\xe0") and ext in (".docx", ".doc"):
+        # An OLE container named .docx is how Word stores a password-protected file.
+        return DOCX
     if head.startswith(b"WARC/"):
         return WARC
     if head.startswith(b"\x1f\x8b"):

@@ -457,7 +457,10 @@ class Ingester:
             self._note(ItemResult(child_source, FAILED, "empty member (0 bytes): nothing to keep",
                                   size=0, parent_id=parent_id), top_level=False)
             return
-        self.ingest_bytes(child_source, child.data, name=child.name.rsplit("/", 1)[-1],
+        name = child.name.rstrip("/").rsplit("/", 1)[-1] or "member"
+        if "html" in str(child.metadata.get("content_type", "")) and "." not in name:
+            name += ".html"  # a captured web page named by its URL
+        self.ingest_bytes(child_source, child.data, name=name,
                           parent_id=parent_id, member=child.name, child_meta=child.metadata,
                           depth=depth + 1)
 
