@@ -113,18 +113,22 @@ def register(cli: click.Group) -> None:
     @format_option
     @click.pass_context
     def demo(ctx: click.Context, target: str | None, fmt: str) -> None:
-        """Ingest the small synthetic demo corpus that ships with Sillok."""
+        """Ingest and extract the small synthetic demo corpus that ships with Sillok."""
         corpus = resources.files("sillok.demo") / "corpus"
         with resources.as_file(corpus) as folder:
             files = sorted(str(p) for p in Path(folder).iterdir()
                            if p.is_file() and p.name != "README.md")
             report = _run_ingest(archive_from(ctx), files, None, fmt)
+        counts = api.extract(None, archive_from(ctx))
         if fmt == "json":
-            print_json(report.as_dict())
+            print_json({**report.as_dict(), "extraction": counts})
             return
         print_summary(report)
+        stdout.print(f"Extraction: {counts['extracted']} extracted, {counts['unchanged']} "
+                     f"unchanged, {counts['skipped']} without text", highlight=False)
         stdout.print(f"\nArchive: {api.archive_path(archive_from(ctx))}\nNext: `sillok list`, "
-                     "`sillok show DOC`, `sillok text DOC`, `sillok verify`", highlight=False)
+                     "`sillok show DOC`, `sillok text DOC`, `sillok extract DOC --format json`, "
+                     "`sillok verify`", highlight=False)
 
     @cli.command(name="list")
     @click.option("--status", type=click.Choice(["ok", "failed", "needs-ocr"]))
