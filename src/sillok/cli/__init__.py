@@ -16,6 +16,7 @@ from ..exc import SillokError
 from .archive_cmds import register as register_archive
 from .common import archive_option
 from .extract_cmds import register as register_extract
+from .kb_cmds import register as register_kb
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -36,6 +37,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
 register_archive(cli)
 register_extract(cli)
+register_kb(cli)
 
 
 def main() -> None:

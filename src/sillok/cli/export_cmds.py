@@ -1,4 +1,4 @@
-"""Commands that share evidence: package, verify-package, export, import-jsonl."""
+"""Commands that share evidence: package, verify-package, export, import-jsonl, dossier."""
 
 from __future__ import annotations
 
@@ -103,9 +103,10 @@ def register(cli: click.Group) -> None:
 
     @cli.command()
     @click.argument("out", type=click.Path(file_okay=False))
-    @click.option("--format", "file_format", type=click.Choice(["jsonl", "csv"]),
+    @click.option("--format", "file_format", type=click.Choice(["jsonl", "csv", "ftm"]),
                   default="jsonl", show_default=True,
-                  help="jsonl: complete records (re-importable); csv: one file per kind.")
+                  help="jsonl: complete records (re-importable); csv: one file per kind; "
+                  "ftm: FollowTheMoney entities for Aleph.")
     @click.option("--originals", type=click.Choice(["alongside", "base64", "none"]),
                   default="alongside", show_default=True,
                   help="jsonl only: originals as files in OUT/originals, base64 in each line, "
@@ -119,9 +120,9 @@ def register(cli: click.Group) -> None:
                as_json: bool) -> None:
         """Export documents, mentions, violations and claims to the folder OUT.
 
-        Writes documents, mentions, violations and claims as .jsonl or .csv files,
-        export.json (what, when, who) and SHA256SUMS; the export is recorded in the
-        custody log.
+        Writes documents, mentions, violations and claims as .jsonl or .csv files (or
+        FollowTheMoney entities in entities.ftm.json), export.json (what, when, who)
+        and SHA256SUMS; the export is recorded in the custody log.
         """
         with _progress("exporting", "json" if as_json else "table") as tick:
             result = share.export(out, file_format, documents=documents, facility=facility,
@@ -130,10 +131,8 @@ def register(cli: click.Group) -> None:
         if as_json:
             print_json(result.as_dict())
             return
-        counts = result.counts
-        stdout.print(f"[bold]Exported[/bold] {counts['documents']} document(s), "
-                     f"{counts['mentions']} mention(s), {counts['violations']} violation(s), "
-                     f"{counts['claims']} claim(s) as {file_format} into {result.path}",
+        counts = ", ".join(f"{n} {kind}" for kind, n in result.counts.items())
+        stdout.print(f"[bold]Exported[/bold] {counts} as {file_format} into {result.path}",
                      highlight=False)
 
     @cli.command(name="import-jsonl")
@@ -162,3 +161,19 @@ def register(cli: click.Group) -> None:
                              highlight=False)
         if not result.ok:
             sys.exit(1)
+
+    @cli.command()
+    @click.argument("facility")
+    @click.argument("out", type=click.Path(dir_okay=False))
+    @archive_option
+    @click.pass_context
+    def dossier(ctx: click.Context, facility: str, out: str) -> None:
+        """Write a dossier on FACILITY (e.g. kwanliso-15) to OUT (HTML) and its JSON twin.
+
+        Every violation and figure is quoted from its document with the exact
+        character span of the clean text. The JSON twin goes beside OUT (.json).
+        """
+        html_path, json_path, result = share.dossier(facility, out, archive=archive_from(ctx))
+        stdout.print(f"[bold]Dossier on {facility}[/bold]: {len(result.documents)} document(s), "
+                     f"{len(result.violations)} violation citation(s), {len(result.claims)} "
+                     f"figure(s) -> {html_path} and {json_path}", highlight=False)

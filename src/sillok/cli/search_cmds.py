@@ -72,8 +72,9 @@ def _print_search(result: dict[str, Any]) -> None:
 def _print_sources(sources: list[dict[str, Any]], indent: str = "    ") -> None:
     for source in sources:
         docs = ", ".join(d[:12] for d in source["documents"])
-        stdout.print(Text(f"{indent}• {source['label']}: {len(source['documents'])} "
-                          f"document(s) [{docs}]", style="dim"))
+        more = source["documents_total"] - len(source["documents"])
+        stdout.print(Text(f"{indent}• {source['label']}: {source['documents_total']} "
+                          f"document(s) [{docs}{f', +{more}' if more > 0 else ''}]", style="dim"))
 
 
 def register(cli: click.Group) -> None:
@@ -234,7 +235,7 @@ def register(cli: click.Group) -> None:
         """
         groups = analyse.estimates(archive_from(ctx), subject=subject, measure=measure)
         if conflicts_only:
-            groups = [g for g in groups if g["conflicts"]]
+            groups = [g for g in groups if g["conflicting_figures"]]
         if fmt == "json":
             print_json(groups)
             return
@@ -242,7 +243,9 @@ def register(cli: click.Group) -> None:
             rows = [{"#": f["index"], "figure": f["figure"], "as of": f["as_of"],
                      "reported": f["reported"], "credited": ", ".join(f["credited"]),
                      "documents": ", ".join(d[:12] for d in f["documents"]) or f["source"],
-                     "conflicts with": ", ".join(str(c["index"]) for c in f["conflicts_with"]),
+                     "conflicts with": ", ".join(str(c["index"]) for c in f["conflicts_with"])
+                     + (f" (+{f['conflicts'] - len(f['conflicts_with'])})"
+                        if f["conflicts"] > len(f["conflicts_with"]) else ""),
                      "flag": "CONFLICT" if f["conflict"] else ""}
                     for f in group["figures"]]
             _table(rows, ["#", "figure", "as of", "reported", "credited", "documents",

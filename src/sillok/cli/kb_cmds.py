@@ -1,0 +1,66 @@
+"""``sillok kb``: the detention-system knowledge base (facilities, spellings, sources)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import click
+
+from ..exc import SillokError
+from ..kb import load_kb
+from ..kb.importer import KB_FOLDER, import_reference
+from .common import format_option, print_json, print_table, stdout
+
+
+def register(cli: click.Group) -> None:
+    """Add the ``kb`` group to ``cli``."""
+
+    @cli.group()
+    def kb() -> None:
+        """The knowledge base: facilities, types, agencies, organisations, violations."""
+
+    @kb.command(name="facilities")
+    @click.option("--type", "type_", metavar="TYPE", help="Only this facility type id.")
+    @format_option
+    def facilities(type_: str | None, fmt: str) -> None:
+        """List facilities with type, province and the names they are known by."""
+        found = [f for f in load_kb().facilities.values() if not type_ or f.type == type_]
+        if fmt == "json":
+            print_json([dataclasses.asdict(f) for f in found])
+            return
+        print_table([{"id": f.id, "type": f.type, "province": f.province,
+                      "names": "; ".join(f.names[:4])} for f in found],
+                    ["id", "type", "province", "names"], widths={"names": 70})
+
+    @kb.command(name="facility")
+    @click.argument("name")
+    @format_option
+    def facility(name: str, fmt: str) -> None:
+        """One facility, by id or any of its names ("Yoduk", "요덕", "Camp 15")."""
+        base = load_kb()
+        found = [base.facilities[name]] if name in base.facilities else \
+            base.facility_by_name(name)
+        if not found:
+            raise SillokError(f"no facility is known as {name!r}: `sillok kb facilities` "
+                              "lists them")
+        if fmt == "json":
+            print_json([dataclasses.asdict(f) for f in found])
+            return
+        for item in found:
+            for key, value in dataclasses.asdict(item).items():
+                if value not in (None, [], ""):
+                    stdout.print(f"[bold]{key:>20}[/bold]  {value}", highlight=False)
+            stdout.print()
+
+    @kb.command(name="import-reference")
+    @click.argument("hrnk", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.argument("nkpd", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                  default=KB_FOLDER / "facilities_reference.yml", show_default=True,
+                  help="The generated facility file to rebuild.")
+    def import_reference_cmd(hrnk: Path, nkpd: Path, out: Path) -> None:
+        """Rebuild the reference facilities from the HRNK camp map (JSON or KML) and the
+        Korea Future prison database export; facts keep their source."""
+        report = import_reference(hrnk, nkpd, out)
+        stdout.print(report.summary(), highlight=False)
