@@ -168,3 +168,15 @@ def test_folder_ingest_is_recursive_and_ordered(tmp_path: Path, archive: Archive
     assert all(i.status == "ok" for i in report.items)
     md = sillok.show_document(report.items[2].document_id or "", archive=archive)
     assert md["media_type"] == "text/markdown"
+
+
+def test_metadata_of_a_run_together_web_dump(dev_corpus: Path, archive: Archive) -> None:
+    report = sillok.ingest_path(dev_corpus / "000_00f1d34da9d8489a.txt", archive=archive)
+    doc = sillok.show_document(report.items[0].document_id or "", archive=archive)
+    assert doc["title"] == "UN Finds Torture, Forced Labor Still Rampant in North Korean Prisons"
+    assert doc["publisher"] == "Human Rights Watch"
+    # the byline date, not the earlier date of the photo caption
+    assert doc["published"] == "2021-02-09"
+    text = sillok.document_text(doc["id"], archive=archive)
+    assert "Share this via WhatsApp" not in text and "Donate Now" not in text
+    assert "kyohwaso" in text

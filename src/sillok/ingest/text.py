@@ -14,7 +14,8 @@ _MONTH_NUM = {name: i for i, names in enumerate(
      ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
      ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1) for name in names}
 _DATE_PATTERNS = (
-    re.compile(rf"\b(?P<month>{_MONTHS})\.? (?P<day>\d{{1,2}}),? (?P<year>(19|20)\d\d)\b"),
+    # no \b before the month: run-together dumps glue it to the word before ("NowFebruary")
+    re.compile(rf"(?P<month>{_MONTHS})\.? (?P<day>\d{{1,2}}),? (?P<year>(19|20)\d\d)\b"),
     re.compile(rf"\b(?P<day>\d{{1,2}}) (?P<month>{_MONTHS})\.? (?P<year>(19|20)\d\d)\b"),
     re.compile(r"\b(?P<year>(19|20)\d\d)-(?P<mnum>\d\d)-(?P<day>\d\d)\b"),
     re.compile(r"(?P<year>(19|20)\d\d)\s*년\s*(?P<mnum>\d{1,2})\s*월\s*(?P<day>\d{1,2})\s*일"),
@@ -22,22 +23,28 @@ _DATE_PATTERNS = (
 )
 
 
+_SITE_SUFFIX = re.compile(r"^(.{8,}?)\s+[|–—]\s+([^|–—]{2,60})$")
+
+
 def find_date(text: str) -> str | None:
-    """The first full date in ``text`` as YYYY-MM-DD, or None."""
-    best: tuple[int, str] | None = None
+    """The publication date in the head of ``text`` as YYYY-MM-DD, or None.
+
+    The latest full date wins: a page head also carries dates of photo captions and
+    earlier events, which precede the publication date.
+    """
+    found: list[str] = []
     for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if not match:
-            continue
-        parts = match.groupdict()
-        month = int(parts["mnum"]) if parts.get("mnum") else _MONTH_NUM[parts["month"].lower()]
-        day = int(parts["day"])
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            continue
-        value = f"{parts['year']}-{month:02d}-{day:02d}"
-        if best is None or match.start() < best[0]:
-            best = (match.start(), value)
-    return best[1] if best else None
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            month = int(parts["mnum"]) if parts.get("mnum") else \
+                _MONTH_NUM[parts["month"].lower()]
+            day = int(parts["day"])
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                found.append(f"{parts['year']}-{month:02d}-{day:02d}")
+    return max(found) if found else None
+
+
+_GLUED = re.compile(r"(?<=[a-z0-9.!?”’)])(?=[A-Z][a-z])")
 
 
 def _title(text: str, markdown: bool = False) -> str | None:
@@ -66,10 +73,21 @@ def parse_text(data: bytes, name: str, limits: Limits) -> Parsed:
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     media_type = MARKDOWN if name.lower().endswith((".md", ".markdown")) else TEXT
     clean = _clean(raw)
+    # A web page saved as text starts with the page title, often "Headline | Site".
+    title = _title(raw, media_type == MARKDOWN) or _title(clean)
+    if title and len(title) > 150:
+        # a dump whose elements ran together: the title ends where the next begins
+        title = _GLUED.split(title, maxsplit=1)[0]
+    publisher = None
+    if title:
+        match = _SITE_SUFFIX.match(title)
+        if match:
+            title, publisher = match.group(1).strip(), match.group(2).strip()
     return Parsed(
         media_type=media_type,
         text=clean,
-        title=_title(clean, media_type == MARKDOWN) or _title(raw),
-        published=find_date(raw[:3000]),
+        title=title,
+        publisher=publisher,
+        published=find_date(raw[:2000]),
         metadata={"encoding": encoding},
     )
