@@ -15,8 +15,12 @@ from ..__about__ import __version__
 from ..exc import SillokError
 from .archive_cmds import register as register_archive
 from .common import archive_option
+from .export_cmds import register as register_export
 from .extract_cmds import register as register_extract
 from .kb_cmds import register as register_kb
+from .search_cmds import register as register_search
+from .testimony_cmds import register as register_testimony
+from .web_cmds import register as register_web
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -38,6 +42,10 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 register_archive(cli)
 register_extract(cli)
 register_kb(cli)
+register_search(cli)
+register_export(cli)
+register_web(cli)
+register_testimony(cli)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Commands that share evidence: package, verify-package, export, import-jsonl, dossier."""
+"""Commands that share evidence: package, verify-package, export, import-jsonl."""
 
 from __future__ import annotations
 
@@ -161,19 +161,3 @@ def register(cli: click.Group) -> None:
                              highlight=False)
         if not result.ok:
             sys.exit(1)
-
-    @cli.command()
-    @click.argument("facility")
-    @click.argument("out", type=click.Path(dir_okay=False))
-    @archive_option
-    @click.pass_context
-    def dossier(ctx: click.Context, facility: str, out: str) -> None:
-        """Write a dossier on FACILITY (e.g. kwanliso-15) to OUT (HTML) and its JSON twin.
-
-        Every violation and figure is quoted from its document with the exact
-        character span of the clean text. The JSON twin goes beside OUT (.json).
-        """
-        html_path, json_path, result = share.dossier(facility, out, archive=archive_from(ctx))
-        stdout.print(f"[bold]Dossier on {facility}[/bold]: {len(result.documents)} document(s), "
-                     f"{len(result.violations)} violation citation(s), {len(result.claims)} "
-                     f"figure(s) -> {html_path} and {json_path}", highlight=False)

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from .. import analyse
+from .. import export as share
 from ..api import get_archive
 from ..index import refresh
 from ..search import (
@@ -21,7 +23,7 @@ from ..search import (
     saved_searches,
     search,
 )
-from .common import archive_from, archive_option, format_option, print_json, stdout
+from .common import archive_from, archive_option, format_option, print_json, stderr, stdout
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, title: str | None = None,
@@ -170,8 +172,18 @@ def register(cli: click.Group) -> None:
     @archive_option
     @click.pass_context
     def index_command(ctx: click.Context, rebuild: bool, fmt: str) -> None:
-        """Bring the search and analysis index up to date (search does this too)."""
-        report = refresh(get_archive(archive_from(ctx)), rebuild=rebuild)
+        """Bring the search and analysis index up to date, comparing every document
+        (search and analysis do this too, for what the custody log shows has changed)."""
+        archive = get_archive(archive_from(ctx))
+        if stderr.is_terminal and fmt == "table":
+            with Progress(TextColumn("[bold]index"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=stderr, transient=True) as progress:
+                task = progress.add_task("index", total=None)
+                report = refresh(archive, rebuild=rebuild, full=True,
+                                 on_progress=lambda done, total: progress.update(
+                                     task, completed=done, total=total))
+        else:
+            report = refresh(archive, rebuild=rebuild, full=True)
         if fmt == "json":
             print_json(report.as_dict())
             return
@@ -184,12 +196,23 @@ def register(cli: click.Group) -> None:
     @click.option("--documents", "documents_limit", type=int, default=100, show_default=True,
                   help="How many mentioning documents to list.")
     @click.option("--quotes", type=int, default=5, show_default=True)
+    @click.option("--html", "html_out", type=click.Path(dir_okay=False), metavar="FILE",
+                  help="Also write the dossier as an HTML page citing exact spans (with its "
+                  "JSON twin beside it).")
     @format_option
     @archive_option
     @click.pass_context
     def dossier_command(ctx: click.Context, facility: str, documents_limit: int, quotes: int,
-                        fmt: str) -> None:
+                        html_out: str | None, fmt: str) -> None:
         """Everything on one FACILITY (an id or any spelling: kwanliso-15, Yodok, 요덕)."""
+        if html_out is not None:
+            facility_id = analyse.resolve_facility(facility)
+            html_path, json_path, written = share.dossier(facility_id, html_out,
+                                                          archive=archive_from(ctx))
+            stderr.print(f"[bold]Dossier on {facility_id}[/bold]: "
+                         f"{len(written.documents)} document(s), {len(written.violations)} "
+                         f"violation citation(s), {len(written.claims)} figure(s) -> "
+                         f"{html_path} and {json_path}", highlight=False)
         found = analyse.dossier(facility, archive_from(ctx), documents_limit=documents_limit,
                                 quotes=quotes)
         if fmt == "json":

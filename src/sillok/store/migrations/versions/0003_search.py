@@ -43,23 +43,30 @@ def upgrade() -> None:
         sa.Column("publisher", sa.String(200)),
         sa.Column("language", sa.String(12)),
         sa.Column("text_sha256", SHA, nullable=False),
+        sa.Column("copy_group", SHA),
     )
     op.create_index("ix_index_documents_text", "index_documents", ["text_sha256"])
+    op.create_index("ix_index_documents_copy", "index_documents", ["copy_group"])
     op.create_table(
         "index_mentions", _doc(),
         sa.Column("kind", sa.String(20), primary_key=True),
         sa.Column("value", sa.String(120), primary_key=True),
         sa.Column("mentions", sa.Integer, nullable=False),
+        sa.Column("published", sa.String(10)),
     )
-    op.create_index("ix_index_mentions_value", "index_mentions", ["kind", "value"])
+    op.create_index("ix_index_mentions_value", "index_mentions", ["kind", "value", "published"])
     op.create_table(
         "index_links", _doc(),
         sa.Column("violation", sa.String(60), primary_key=True),
         sa.Column("facility", sa.String(120), primary_key=True),
         sa.Column("origin", sa.Text, nullable=False),
+        sa.Column("copy_group", SHA),
+        sa.Column("published", sa.String(10)),
     )
-    op.create_index("ix_index_links_facility", "index_links", ["facility", "violation"])
-    op.create_index("ix_index_links_violation", "index_links", ["violation"])
+    op.create_index("ix_index_links_fact", "index_links", [
+        "facility", "violation", "origin", "copy_group", "document_id", "published"])
+    op.create_index("ix_index_links_violation", "index_links",
+                    ["violation", "origin", "copy_group"])
     op.create_table(
         "index_quotes",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -71,7 +78,8 @@ def upgrade() -> None:
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("strength", sa.Float, nullable=False),
     )
-    op.create_index("ix_index_quotes_fact", "index_quotes", ["facility", "violation", "strength"])
+    op.create_index("ix_index_quotes_fact", "index_quotes",
+                    ["facility", "violation", "strength", "document_id", "start"])
     op.create_index("ix_index_quotes_document", "index_quotes", ["document_id"])
     op.create_table(
         "index_claims", _doc(),
@@ -85,6 +93,7 @@ def upgrade() -> None:
         sa.Column("start", sa.Integer, nullable=False),
         sa.Column("end", sa.Integer, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
+        sa.Column("published", sa.String(10)),
     )
     op.create_index("ix_index_claims_subject", "index_claims", ["subject", "measure"])
     op.create_table(

@@ -1,0 +1,225 @@
+"""Checking a package someone hands you: the bag, then the custody entries inside it.
+
+The bag check is the reference ``bagit`` library's full validation (every file
+re-hashed against every manifest). The custody check works even where a bag's
+manifests were regenerated after tampering: each entry's hash is recomputed,
+consecutive entries must link, and every original, text and extraction must
+hash to what its custody entry recorded. Any bag can be checked; one without
+Sillok's ``documents.jsonl`` and ``custody.jsonl`` gets the bag check alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bagit
+
+from ..ids import canonical_json, sha256_bytes, sha256_file
+from ..store.custody import HASHED_FIELDS, entry_hash
+from .bagwriter import SAFE_COMPONENT
+
+
+@dataclass(frozen=True)
+class PackageProblem:
+    """One thing in a package that does not check out, named exactly."""
+
+    kind: str  # bag | custody-edited | custody-unlinked | unlogged | mismatch | missing | ...
+    where: str  # a file in the bag, or custody#seq
+    message: str
+
+
+@dataclass
+class PackageReport:
+    path: Path
+    bag_valid: bool = False
+    sillok_package: bool = False
+    documents: int = 0
+    custody_entries: int = 0
+    problems: list[PackageProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.bag_valid and not self.problems
+
+    def add(self, kind: str, where: str, message: str) -> None:
+        self.problems.append(PackageProblem(kind, where, message))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "ok": self.ok, "bag_valid": self.bag_valid,
+                "sillok_package": self.sillok_package, "documents": self.documents,
+                "custody_entries": self.custody_entries,
+                "problems": [{"kind": p.kind, "where": p.where, "message": p.message}
+                             for p in self.problems]}
+
+
+def _check_bag(path: Path, report: PackageReport) -> None:
+    try:
+        bag = bagit.Bag(str(path))
+        bag.validate(processes=1)
+    except bagit.BagValidationError as exc:
+        details = list(exc.details or [])
+        for detail in details:
+            where = str(getattr(detail, "path", "") or path)
+            report.add("bag", where, f"bag: {detail}")
+        if not details:
+            report.add("bag", str(path), f"bag: {exc.message}")
+        return
+    except bagit.BagError as exc:
+        report.add("bag", str(path), f"not a valid bag: {exc}")
+        return
+    report.bag_valid = True
+
+
+def _lines(path: Path, report: PackageReport, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                report.add("unreadable", f"{name}:{number}", f"{name} line {number} is not JSON")
+                continue
+            if not isinstance(value, dict):
+                report.add("unreadable", f"{name}:{number}",
+                           f"{name} line {number} is not a JSON object")
+                continue
+            yield number, value
+
+
+@dataclass
+class _Logged:
+    """What the custody entries in the package say about one document."""
+
+    ingest_hashes: set[str] = field(default_factory=set)
+    text_hashes: set[str] = field(default_factory=set)
+    extractions: dict[str, str] = field(default_factory=dict)  # extractor -> newest hash
+
+
+def _check_custody(data: Path, report: PackageReport) -> dict[str, _Logged]:
+    logged: dict[str, _Logged] = {}
+    links: dict[int, tuple[str, str]] = {}  # seq -> (prev_hash, entry_hash)
+    for number, entry in _lines(data / "custody.jsonl", report, "custody.jsonl"):
+        report.custody_entries += 1
+        missing = [k for k in (*HASHED_FIELDS, "entry_hash") if k not in entry]
+        if missing:
+            report.add("custody-edited", f"custody.jsonl:{number}", f"custody.jsonl line "
+                       f"{number} lacks {', '.join(missing)}: it is not a whole custody entry")
+            continue
+        seq = entry["seq"]
+        if entry_hash(entry) != entry["entry_hash"]:
+            report.add("custody-edited", f"custody#{seq}",
+                       f"custody entry #{seq} ({entry['action']} {str(entry['object_id'])[:16]}) "
+                       "was edited: its content no longer matches its hash")
+            continue
+        if isinstance(seq, int):
+            links[seq] = (str(entry["prev_hash"]), str(entry["entry_hash"]))
+        object_id = str(entry["object_id"])
+        doc_id = object_id.split("/", 1)[0]
+        facts = logged.setdefault(doc_id, _Logged())
+        details = entry["details"] if isinstance(entry["details"], dict) else {}
+        if entry["action"] == "ingest" and object_id == doc_id and entry["object_sha256"]:
+            facts.ingest_hashes.add(str(entry["object_sha256"]))
+        if details.get("text_sha256"):
+            facts.text_hashes.add(str(details["text_sha256"]))
+        if entry["action"] == "extract" and "/" in object_id and entry["object_sha256"]:
+            facts.extractions[object_id.split("/", 1)[1]] = str(entry["object_sha256"])
+    for seq, (prev_hash, _digest) in sorted(links.items()):
+        before = links.get(seq - 1)
+        if before is not None and before[1] != prev_hash:
+            report.add("custody-unlinked", f"custody#{seq}",
+                       f"custody entry #{seq} does not follow entry #{seq - 1}: one of the two "
+                       "was replaced")
+    return logged
+
+
+def _safe_file(data: Path, relpath: Any) -> Path | None:
+    """The file a documents.jsonl record names, if it is a plain path inside data/."""
+    if not isinstance(relpath, str) or not relpath.startswith("data/"):
+        return None
+    parts = relpath.split("/")[1:]
+    if not parts or not all(SAFE_COMPONENT.match(p) and p not in (".", "..") for p in parts):
+        return None
+    return data.joinpath(*parts)
+
+
+def _check_document(data: Path, record: dict[str, Any], logged: dict[str, _Logged],
+                    report: PackageReport) -> None:
+    doc_id = str(record.get("id", ""))
+    short = doc_id[:12]
+    facts = logged.get(doc_id, _Logged())
+    original = _safe_file(data, f"data/originals/{doc_id}")
+    if original is None or not original.is_file():
+        report.add("missing", f"data/originals/{doc_id}", f"the original of {short} is missing")
+    else:
+        digest = sha256_file(str(original))
+        if digest != doc_id:
+            report.add("mismatch", f"data/originals/{doc_id}", f"the original of {short} does "
+                       "not match its SHA-256 (its name): it was altered")
+        elif digest not in facts.ingest_hashes:
+            report.add("unlogged", f"data/originals/{doc_id}", f"the original of {short} has no "
+                       "ingest entry in custody.jsonl recording its SHA-256")
+    text = record.get("text")
+    if isinstance(text, dict):
+        path = _safe_file(data, text.get("file"))
+        if path is None or not path.is_file():
+            report.add("missing", str(text.get("file")), f"the clean text of {short} is missing")
+        else:
+            digest = sha256_file(str(path))
+            if digest != text.get("sha256"):
+                report.add("mismatch", str(text.get("file")), f"the clean text of {short} does "
+                           "not match the hash in documents.jsonl: it was altered")
+            elif digest not in facts.text_hashes:
+                report.add("unlogged", str(text.get("file")), f"the clean text of {short} "
+                           "matches no text hash in its custody entries")
+    extraction = record.get("extraction")
+    if isinstance(extraction, dict):
+        path = _safe_file(data, extraction.get("file"))
+        if path is None or not path.is_file():
+            report.add("missing", str(extraction.get("file")),
+                       f"the extraction of {short} is missing")
+            return
+        raw = path.read_bytes()
+        try:
+            canonical = sha256_bytes(canonical_json(json.loads(raw)).encode("utf-8"))
+        except ValueError:
+            canonical = ""
+        expected = facts.extractions.get(str(extraction.get("extractor")))
+        if expected is None:
+            report.add("unlogged", str(extraction.get("file")), f"the extraction of {short} "
+                       f"({extraction.get('extractor')}) has no extract entry in custody.jsonl")
+        elif expected not in (hashlib.sha256(raw).hexdigest(), canonical):
+            report.add("mismatch", str(extraction.get("file")), f"the extraction of {short} "
+                       "does not match the hash its newest extract entry records: it was altered")
+
+
+def verify_package(path: str | os.PathLike[str]) -> PackageReport:
+    """Validate the bag at ``path`` and, for a Sillok package, its custody entries."""
+    root = Path(path)
+    report = PackageReport(path=root)
+    if not root.is_dir():
+        report.add("bag", str(root), f"{root} is not a folder: give the package's folder")
+        return report
+    _check_bag(root, report)
+    data = root / "data"
+    if not ((data / "documents.jsonl").is_file() and (data / "custody.jsonl").is_file()):
+        return report
+    report.sillok_package = True
+    logged = _check_custody(data, report)
+    listed: set[str] = set()
+    for _number, record in _lines(data / "documents.jsonl", report, "documents.jsonl"):
+        report.documents += 1
+        listed.add(str(record.get("id")))
+        _check_document(data, record, logged, report)
+    originals = data / "originals"
+    if originals.is_dir():
+        for extra in sorted(p.name for p in originals.iterdir() if p.name not in listed):
+            report.add("extra", f"data/originals/{extra}", f"data/originals/{extra} is not "
+                       "listed in documents.jsonl")
+    return report

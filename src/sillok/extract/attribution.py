@@ -1,0 +1,198 @@
+"""Who the text credits for a figure.
+
+The organisations credited for a claim are the organisations named in the claim's
+sentence, except those that are only addressed or mentioned in passing ("urged
+the Human Rights Council", "submitted to the Special Rapporteur", "member of").
+"According to KINU's most recent estimate in 2013" → ``kinu``; "The NGO NK Watch
+estimated" → ``nk-watch``; "United States and South Korean officials now estimate"
+→ ``us-government``, ``south-korean-government``.
+
+When the sentence names no organisation but points back at a source ("That
+report … estimated", "The prisoner reported", "이 보고서는"), the credit is
+inherited from the nearest earlier sentence of the same paragraph that names one
+("A 2020 HRNK report …", "A former prisoner told the HRNK …").
+
+The publisher is never credited unless the text names it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import DocContext, Located
+from .segment import Span, clause_of
+
+# Governments are credited through their officials far more often than by name.
+# Branches open with a literal (fast to scan); word starts are checked by find_word.
+_GOVERNMENT_SOURCES = re.compile(
+    r"(?P<both>(?:United\s+States|U\.S\.|US|American)\s+and\s+South\s+Korean\s+"
+    r"(?:government\s+|intelligence\s+)?(?:officials|authorities|estimates?)\b)"
+    r"|(?P<us>(?:United\s+States|U\.S\.|US|American)\s+(?:government\s+|intelligence\s+)?"
+    r"(?:officials|authorities)\b)"
+    r"|(?P<sk>South\s+Korean\s+(?:government\s+|intelligence\s+)?(?:officials|authorities)\b"
+    r"|(?:South\s+Korea[’']s\s+)?(?:Ministry\s+of\s+Unification|Unification\s+Ministry)\b"
+    r"|National\s+Intelligence\s+Service\b|통일부|국가정보원|국정원)"
+)
+_GOVERNMENT_HINT = re.compile(
+    r"United|U\.S\.|US|American|South|Ministry|Unification|National|통일부|국가정보원|국정원")
+_GOVERNMENT_IDS = {
+    "both": ("us-government", "south-korean-government"),
+    "us": ("us-government",),
+    "sk": ("south-korean-government",),
+}
+_NOT_CREDITED_BEFORE = re.compile(
+    r"(?:\b(?:(?<!according\s)(?<!thanks\s)to|urged|urging|urges|called\s+on|calls\s+on|asked|asking|before|against|"
+    r"member\s+of|members\s+of|cooperat\w+\s+with|access\s+to|invited|inviting|visit(?:ed)?|"
+    r"address(?:ed)?|brief(?:ed)?|submitted\s+to|mandate\s+of|received\s+by|provided\s+to)"
+    r"\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+# "The Special Rapporteur received information that …": the recipient is not the source
+_NOT_CREDITED_AFTER = re.compile(
+    r"\s+(?:has\s+|had\s+|have\s+)?(?:received|was\s+(?:informed|told|unable)|were\s+told|"
+    r"heard|could\s+not|was\s+not\s+able|urged|called\s+on)\b",
+    re.IGNORECASE,
+)
+_ANAPHOR = re.compile(
+    r"""\b(?:
+        (?:the|that|this|its|their|the\s+same|the\s+latest|the\s+new|the\s+\d{4})\s+
+            (?:\w+\s+)?(?:report|study|survey|white\s+paper|analysis|estimate|assessment|
+            update|publication|findings|investigation|database|index|research|paper|dataset)
+      | (?:the|this|that)\s+(?:former\s+)?(?:prisoner|defector|interviewee|witness|survivor|
+            detainee|escapee|source|organi[sz]ation|group|NGO|institute)
+      | (?:it|they)\s+(?:also\s+)?(?:estimated|reported|found|noted|said|stated|documented|
+            identified|counted|described|concluded|added)
+    )\b
+    |(?:이|해당|같은|동|그)\s?(?:보고서|조사|백서|단체|기관|연구)|보고서는|백서는|조사에\s?따르면""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_LOOKBACK_SENTENCES = 3
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CITING_BEFORE = re.compile(
+    r"\b(?:citing|quoting|cited\s+by|quoted\s+by)\s+(?:the\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+_KO_CITED_AFTER = re.compile(r"[^.,\n]{0,25}?(?:을|를)\s?인용")
+_OWN_SOURCE = re.compile(
+    r"\b(?:media|press|defectors?|witness(?:es)?|sources?|others|testimony|some|other\s+estimates|"
+    r"former\s+prisoners|refugees|activists|groups)\b|언론|증언|탈북민|일부|소식통|단체",
+    re.IGNORECASE,
+)
+_HEAD_NOUN = re.compile(
+    r"\b[Tt]he\s+(Commission|Office|Special\s+Rapporteur|Rapporteur|Council|Institute|"
+    r"Foundation|Center|Centre|Department|Committee|Secretary-General|Database|Agency)\b"
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:our\s+(?:data|database|research|analysis|figures|investigation|records|estimates?|"
+    r"findings|survey|documentation|interviews)|we\s+(?:estimate|documented|recorded|found|counted|"
+    r"identified|believe))\b|우리\s?(?:단체|조사|자료|데이터)|본\s?(?:단체|연구원|센터)",
+    re.IGNORECASE,
+)
+
+
+def _government_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Matches of _GOVERNMENT_SOURCES, tried only where one of its first words stands."""
+    out: list[re.Match[str]] = []
+    pos = start
+    while True:
+        hint = _GOVERNMENT_HINT.search(text, pos, end)
+        if hint is None:
+            return out
+        first = hint.start()
+        pos = hint.end()
+        if first and text[first].isascii() and text[first - 1].isalnum():
+            continue
+        match = _GOVERNMENT_SOURCES.match(text, first, end)
+        if match:
+            out.append(match)
+            pos = match.end()
+
+
+def _government_credits(text: str, span: Span) -> set[str]:
+    found: set[str] = set()
+    for match in _government_matches(text, span.start, span.end):
+        found.update(_GOVERNMENT_IDS[match.lastgroup or "sk"])
+    return found
+
+
+def government_mentions(text: str) -> list[Located]:
+    """Organisation mentions that the name linker does not know ("South Korean officials")."""
+    out: list[Located] = []
+    for match in _government_matches(text, 0, len(text)):
+        out.extend(Located(match.start(), match.end(), "organization", i)
+                   for i in _GOVERNMENT_IDS[match.lastgroup or "sk"])
+    return out
+
+
+def _named_in(ctx: DocContext, span: Span) -> set[str]:
+    credited: set[str] = set()
+    cited: set[str] = set()
+    text = ctx.text
+    mentions = ctx.within("organization", span.start, span.end)
+    for i, mention in enumerate(mentions):
+        before = text[max(span.start, mention.start - 40):mention.start]
+        if _NOT_CREDITED_BEFORE.search(before) or _NOT_CREDITED_AFTER.match(
+                text, mention.end, span.end):
+            continue
+        credited.add(mention.id)
+        if _CITING_BEFORE.search(before):
+            cited.add(mention.id)
+            continue
+        citation = _KO_CITED_AFTER.match(text, mention.end, span.end)
+        following = mentions[i + 1].start if i + 1 < len(mentions) else span.end
+        if citation and citation.end() <= following:
+            cited.add(mention.id)
+    credited |= _government_credits(text, span)
+    # "The State Department, citing NK Watch, …", "국무부는 NK워치의 추산을 인용해":
+    # the figure is the cited organisation's.
+    return cited or credited
+
+
+def _by_head_noun(ctx: DocContext, sentence: Span) -> set[str]:
+    """"The Commission estimates …": the organisation last named with that word."""
+    found: set[str] = set()
+    for match in _HEAD_NOUN.finditer(ctx.text, sentence.start, sentence.end):
+        if _NOT_CREDITED_BEFORE.search(ctx.text, max(sentence.start, match.start() - 40),
+                                       match.start()) or _NOT_CREDITED_AFTER.match(
+                ctx.text, match.end(), sentence.end):
+            continue
+        head = match.group(1).lower()
+        earlier = ctx.within("organization", max(0, sentence.start - 5000), sentence.start)
+        for mention in reversed(earlier):
+            if head in ctx.text[mention.start:mention.end].lower():
+                found.add(mention.id)
+                break
+    return found
+
+
+def _first_person(ctx: DocContext) -> set[str]:
+    """"our data", "we estimate": the publisher, or the organisation in the heading."""
+    if ctx.publisher and _ID.fullmatch(ctx.publisher):
+        return {ctx.publisher}
+    heading = ctx.within("organization", 0, min(len(ctx.text), 400))
+    return {heading[0].id} if heading else set()
+
+
+def credited_for(ctx: DocContext, sentence: Span, pos: int) -> list[str]:
+    """Organisation ids credited for the figure at ``pos`` in ``sentence``."""
+    clause = clause_of(ctx.text, sentence, pos)
+    if clause != sentence:
+        credited = _named_in(ctx, clause)
+        if credited:
+            return sorted(credited)
+        if _OWN_SOURCE.search(ctx.text, clause.start, clause.end):
+            return []  # "…, but some media put the figure at …": not the first source's
+    credited = _named_in(ctx, sentence) or _by_head_noun(ctx, sentence)
+    if credited:
+        return sorted(credited)
+    if _FIRST_PERSON.search(ctx.text, sentence.start, sentence.end):
+        return sorted(_first_person(ctx))
+    if not _ANAPHOR.search(ctx.text, sentence.start, sentence.end):
+        return []
+    index = ctx.seg.sentence_index(sentence.start)
+    paragraph = ctx.seg.sentence_paragraph[index]
+    for back in range(index - 1, max(-1, index - 1 - _LOOKBACK_SENTENCES), -1):
+        if ctx.seg.sentence_paragraph[back] != paragraph:
+            break
+        earlier = _named_in(ctx, ctx.seg.sentences[back])
+        if earlier:
+            return sorted(earlier)
+    return []

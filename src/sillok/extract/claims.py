@@ -1,0 +1,380 @@
+"""Quantitative claims: figures about the detention system, with who said them.
+
+For every number in a sentence (:mod:`sillok.extract.numbers`):
+
+1. **Is it a count at all?** Not a year or a date ("in 2013", "July 14"), a duration or
+   sentence length ("sentenced to 15 years", "12 hours a day", "징역 15년"), money,
+   a percentage, an age, a distance, an ordinal or reference ("Camp 14", "No. 12",
+   "section 7"), a ratio ("one of every 10"), a sub-count ("including 1,000
+   children"), a definite back-reference ("the five camps"), people interviewed
+   ("interviews with 508 defectors", "31명을 면담"), or a number below 2.
+2. **What does it count?** (:mod:`sillok.extract.measures`) people, deaths or
+   facilities — else it is not a claim ("4,000 documents", "90 countries").
+3. **Which measure?** The nearest cue in the figure's clause; a facility count needs
+   a cue that it is a total ("operated six kwanliso", "관리소 6곳이 운영"), so "three
+   camps contained mines" is not one.
+4. **About what?** :mod:`sillok.extract.subjects`.
+5. **Which country?** Figures about prisons or camps elsewhere (China, Ireland,
+   "worldwide") with no North Korean reference are skipped, as are people of another
+   nationality ("17 Japanese citizens"), and figures in a headline above the body.
+6. **When and who?** ``as_of`` is the year the figure's clause or sentence names;
+   ``attributed_to`` comes from :mod:`sillok.extract.attribution`.
+
+The claim's ``start``/``end``/``text`` are its sentence. docs/extraction.md has the
+whole set of rules with examples.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from typing import Any
+
+from .attribution import credited_for
+from .context import DocContext, find_word, match_before
+from .measures import (
+    FACILITIES,
+    Counted,
+    choose_measure,
+    counted_after,
+    counted_before,
+    counted_korean,
+)
+from .numbers import Quantity, find_quantities
+from .segment import Span, clause_of
+from .subjects import facility_count_subject, people_subject
+
+_MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|"
+           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
+_SKIP_BEFORE = re.compile(
+    rf"""(?:
+        \b(?:No|Nos|Number|Numbers|Camps?|Article|Articles|Art|Section|Sections|Paragraph|para|
+           p|pp|page|pages|Resolution|resolution|Chapter|Class|Grade|Level|Phase|Update|Vol|
+           Volume|Issue|Session|Unit|Ward|Block|Team|Brigade|Zone|Area|Route|Highway|Kyohwaso|
+           Kwanliso|Kyoyangso|Prison|ages?|aged|Kim|COVID|Covid|A/HRC|A/RES|E/CN|Rule|Principle|
+           Protocol|Item|Figure|Table|Annex|Appendix|Footnote|Note|Title|Act|Law|Code|Order|
+           Decree|Report|Index|Tier|Category|Type)\.?\s*\#?\s*
+      | (?:{_MONTHS})\.?\s+
+      | [$€£¥₩]\s*|(?:US|USD|KPW|RMB|CNY|KRW)\s*\$?\s*
+      | [/#§]\s*
+      | \b[Tt]he\s+ | \bper\s+ | \bas\s+(?:young|old)\s+as\s+ | \bage\s+of\s+
+      | \b(?:including|of\s+whom|among\s+(?:them|whom)|of\s+them)\s+
+      | \b(?:one|\d+(?:[.,]\d+)?)\s+(?:of|in|out\s+of)\s+(?:every\s+)?
+      | 제\s* | 징역\s* | 노동교화형\s*
+    )$""",
+    re.VERBOSE,
+)
+_SKIP_AFTER = re.compile(
+    r"""(?:
+        \s*(?:-\s*|\s)(?:[a-z]+\s+)?(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|
+           mins?|seconds?|decades?|centur(?:y|ies)|percent|per\s*cent|percentage|won|dollars?|
+           yuan|renminbi|euros?|pounds|USD|KPW|RMB|miles?|km|kilomet(?:er|re)s?|met(?:er|re)s?|
+           feet|foot|ft|inches|acres?|hectares?|square|kg|kilograms?|kilos|tons?|tonnes?|grams?|
+           g|calories|kcal|times|fold|degrees|year-olds?|o['’]clock|a\.m|p\.m|am|pm|storey|
+           stor(?:y|ies)|floors?|lbs?|pounds?|cases?\s+of\s+covid)\b
+      | \s*(?:%|°|st\b|nd\b|rd\b|th\b|s\b|’s\b|'s\b|/\d|\.\d|:\d|-\d{2}\b)
+      | \s+(?:of|in|out\s+of)\s+(?:every|each|whom|them|those|these|which|the\s+\d|\d|ten|
+           a\s+hundred)
+      | \s*(?:여\s*)?(?:년|개월|달|주일|주년|일간|일\b|시간|분\b|초\b|세\b|살|원|
+           달러|위안|유로|엔\b|%|퍼센트|킬로|km|미터|m\b|톤|kg|차\b|차례|회|번째|번\b|
+           호\b|조\b|항\b|위\b|등\b|배\b|층|대\s?1|명\s?중|월|시\b|도\b|개국|개월)
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<![\d,.$])((?:19[3-9]\d|20[0-4]\d)s?)(?!\d|,\d)(?:\s*년)?")
+# "2000 prisoners", "2000명": a count, though it looks like a year
+_COUNT_AFTER_YEAR = re.compile(
+    r"\s?(?:명|곳)|\s(?:more\s+)?(?:people|persons|prisoners|inmates|detainees|individuals|"
+    r"north\s+koreans|refugees|defectors|women|men|children|deaths|camps|facilities)\b",
+    re.IGNORECASE,
+)
+_AS_OF_CUE = re.compile(r"\b(?:as\s+of|as\s+at)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_REPORT_ANAPHOR = re.compile(r"\b(?:that|the|this)\s+(?:report|study|estimate)\b|보고서",
+                             re.IGNORECASE)
+_TOTAL_CUE = re.compile(
+    r"\b(?:operat\w*|run|runs|running|exist\w*|there\s+(?:are|were|is|was|remain)|total|"
+    r"number|estimat\w*|identif\w*|document\w*|known|maintain\w*|counted|counts|comprise\w*|"
+    r"consist\w*|network|system|located|active|remain\w*|closed|built|held|holds?|imprisoned|"
+    r"detained|in\s+operation)\b"
+    r"|운영|존재|있는|있다|있으며|있었|확인|파악|추정|모두|총",
+    re.IGNORECASE,
+)
+# People interviewed are a sample, not a count: "interviews with 508 defectors", "31명을 면담".
+_RESPONDENTS_BEFORE = re.compile(
+    r"\b(?:interview(?:ed|s|ing)?(?:\s+with)?|surveyed|spoke\s+(?:to|with)|consulted|met\s+with|"
+    r"testimon(?:y|ies)\s+(?:of|from)|accounts\s+(?:of|from))\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_RESPONDENTS_AFTER = re.compile(
+    r"\s*(?:여\s*)?명(?:의|을|를|과|와)?\s?(?:\S+\s)?(?:면담|인터뷰|조사|설문|증언|상대로|대상으로|심층)"
+    r"|\s+(?:\w+\s+){0,2}(?:interviewed|surveyed|who\s+(?:were\s+)?interviewed|interviewees|"
+    r"respondents|witnesses)\b",
+    re.IGNORECASE,
+)
+_KO_FACILITY_BEFORE = re.compile(
+    r"(?:관리소|수용소|교화소|교양소|시설|집결소|단련대|구류장|감옥|형무소|교도소)\S{0,3}\s*$|등\s*$"
+)
+_KO_FACILITY_AFTER = re.compile(
+    r"\s*(?:곳|개소|군데|개)\s*(?:의|에)?\s*(?:\S+\s)?(?:관리소|수용소|교화소|교양소|시설|집결소|단련대|구류장|"
+    r"정치범)"
+)
+_HEADLINE_END = re.compile(r"[.!?。다요][\"'”’)\]]*\s*$")
+_SUBSET = re.compile(r"\b(?:including|of\s+whom|among\s+(?:them|whom)|of\s+them)\b|중\s|가운데",
+                     re.IGNORECASE)
+_HAS_BEFORE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_CONTINUATION = re.compile(
+    r"\b(?:estimates?|estimated|figures?|numbers?|counts?|tally)\b|추정|규모",
+    re.IGNORECASE,
+)
+_BARE_END = re.compile(r"\s*(?:명|곳)?\s*(?:[.,;:)\]]|(?:이다|으로|로|였다|에 달)|$)")
+# These run on the lower-cased text.
+_ELSEWHERE = re.compile(
+    r"(?:china[’']s\s+(?:prisons?|camps?|detention)|xinjiang|uyghurs?|uighurs?|tibet\w*|"
+    r"ireland|irish|syria\w*|myanmar|eritrea\w*|russia[’']s\s+(?:prisons?|camps?)|"
+    r"soviet|gulag\s+in|nazi|cambodia\w*|khmer|iran\w*|venezuela\w*|cuba\w*|worldwide|"
+    r"globally|world-wide|around\s+the\s+world|across\s+the\s+world|in\s+the\s+world)\b"
+    r"|신장|위구르|티베트|전\s?세계|세계적으로"
+)
+# literal-first (fast to scan): every _ELSEWHERE match contains one of these
+_ELSEWHERE_HINT = re.compile(
+    r"china|xinjiang|uyghur|uighur|tibet|ireland|irish|syria|myanmar|eritrea|russia|soviet|"
+    r"gulag|nazi|cambodia|khmer|iran|venezuela|cuba|world|globally|신장|위구르|티베트|세계"
+)
+_NORTH_KOREA = re.compile(
+    r"(?:north\s+korea\w*|dprk|n\.?\s?korea\w*|pyongyang|kwanliso|kyohwaso|kim\s+jong)\b|"
+    r"북한|북송|탈북|조선|관리소|교화소|정치범"
+)
+# Sentence filters: literal-first patterns, which ``re`` scans fastest.
+_DIGITS = re.compile(r"[0-9]+")
+_NUMBER_WORD = re.compile(
+    r"t(?:wo|hree|en|welve|wenty|hirty)\b|f(?:our|ive|ifty|orty)\b|s(?:ix|even)(?:ty)?\b|"
+    r"e(?:ight|leven)(?:ty)?\b|nine(?:ty)?\b"
+)
+_KO_NUMBER_WORD = re.compile(r"(?:두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?(?:곳|개|명)")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _counted(ctx: DocContext, q: Quantity, sentence: Span) -> Counted | None:
+    text = ctx.text
+    if q.korean:
+        before = text[max(sentence.start, q.start - 30):q.start]
+        return counted_korean(text, q.value_end, sentence.end, before)
+    found = counted_after(text, q.value_end, sentence.end)
+    if found is None:
+        found = counted_before(text, sentence.start, q.start)
+    return found
+
+
+def _is_not_a_count(ctx: DocContext, q: Quantity, sentence: Span) -> bool:
+    text = ctx.text
+    if not q.integral or (q.low is None and q.high is None):
+        return True
+    if max(q.low or 0, q.high or 0) < 2:
+        return True
+    raw = text[q.value_start:q.value_end]
+    if _YEAR.fullmatch(raw.split("-")[0].split("~")[0].strip()) and "," not in raw and not (
+            _COUNT_AFTER_YEAR.match(text, q.value_end)):
+        return True
+    # cheapest first: what follows (units), then linked names, then what precedes
+    after_end = min(sentence.end, q.value_end + 40)
+    if _SKIP_AFTER.match(text, q.value_end, after_end) or _RESPONDENTS_AFTER.match(
+            text, q.value_end, after_end):
+        return True
+    for kind in ("facility", "facility_type", "organization"):
+        if ctx.overlaps(kind, q.value_start, q.value_end):
+            return True
+    if match_before(_SKIP_BEFORE, text, max(sentence.start, q.start - 30), q.start):
+        return True
+    return bool(match_before(_RESPONDENTS_BEFORE, text, max(sentence.start, q.start - 40),
+                             q.start))
+
+
+def _as_of(ctx: DocContext, q: Quantity, sentence: Span) -> str | None:
+    """The year the figure refers to: in its clause, else its sentence, else the report's."""
+    text = ctx.text
+    years: list[re.Match[str]] = []
+    for span in (clause_of(text, sentence, q.value_start), sentence):
+        years = [m for m in _YEAR.finditer(text, span.start, span.end)
+                 if not (q.value_start <= m.start() < q.value_end)]
+        if years:
+            break
+    if not years:
+        index = ctx.seg.sentence_index(sentence.start)
+        same_paragraph = index > 0 and (
+            ctx.seg.sentence_paragraph[index - 1] == ctx.seg.sentence_paragraph[index])
+        if same_paragraph and _REPORT_ANAPHOR.search(text, sentence.start, sentence.end):
+            previous = ctx.seg.sentences[index - 1]
+            years = list(_YEAR.finditer(text, previous.start, previous.end))
+        if not years:
+            return None
+    for match in years:
+        if match_before(_AS_OF_CUE, text, max(sentence.start, match.start() - 20), match.start()):
+            return match.group(1)
+    return max((m.group(1) for m in years), key=lambda y: (y.rstrip("s"), y))
+
+
+def _about_elsewhere(ctx: DocContext, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is about another country and not North Korea."""
+    lowered = ctx.lowered
+    if not _ELSEWHERE_HINT.search(lowered, start, end):
+        return False  # none of the words that can open a reference elsewhere
+    if not find_word(_ELSEWHERE, lowered, start, end):
+        return False
+    if find_word(_NORTH_KOREA, lowered, start, end):
+        return False
+    return not ctx.within("facility", start, end)
+
+
+def _headline_zone_end(ctx: DocContext) -> int:
+    """Where the body starts: the first paragraph longer than a headline or byline."""
+    for paragraph in ctx.seg.paragraphs:
+        if paragraph.end - paragraph.start > 200:
+            return paragraph.start
+    return len(ctx.text)
+
+
+def _in_headline_zone(ctx: DocContext, sentence: Span, zone_end: int) -> bool:
+    """A title or headline at the top of the text: its figures are restated in the body."""
+    if sentence.start >= zone_end:
+        return False  # a body paragraph came first: this is at most a subheading
+    text = ctx.text
+    whole_line = (sentence.start == 0 or text[sentence.start - 1] == "\n") and (
+        sentence.end == len(text) or text[sentence.end] == "\n")
+    return whole_line and sentence.end - sentence.start <= 150 and not _HEADLINE_END.search(
+        text, sentence.start, sentence.end)
+
+
+def _is_total(ctx: DocContext, q: Quantity, counted: Counted, sentence: Span) -> bool:
+    """A count of facilities is a claim only when stated as a total ("operated six")."""
+    text = ctx.text
+    return bool(
+        _TOTAL_CUE.search(text, sentence.start, q.start)
+        or match_before(_HAS_BEFORE, text, max(sentence.start, q.start - 20), q.start)
+        or _TOTAL_CUE.search(text, counted.noun_end, min(sentence.end, counted.noun_end + 40))
+    )
+
+
+def _claim(ctx: DocContext, q: Quantity, sentence: Span, subject: str,
+           measure: str) -> dict[str, Any]:
+    return {
+        "subject": subject,
+        "measure": measure,
+        "low": q.low,
+        "high": q.high,
+        "as_of": _as_of(ctx, q, sentence),
+        "attributed_to": credited_for(ctx, sentence, q.value_start),
+        "start": sentence.start,
+        "end": sentence.end,
+        "text": ctx.text[sentence.start:sentence.end],
+    }
+
+
+def _candidates(ctx: DocContext, sentence: Span) -> list[Quantity]:
+    """The numbers of a sentence that may be counts (not years, money, ages …)."""
+    return [
+        q for q in find_quantities(ctx.text, sentence.start, sentence.end)
+        if not _is_not_a_count(ctx, q, sentence)
+        and not _about_elsewhere(ctx, max(sentence.start, q.start - 40), q.end + 20)
+    ]
+
+
+def _claims_in_sentence(ctx: DocContext, sentence: Span, previous: dict[str, Any] | None,
+                        zone_end: int) -> list[dict[str, Any]]:
+    text = ctx.text
+    quantities = _candidates(ctx, sentence)
+    if not quantities or _in_headline_zone(ctx, sentence, zone_end) or _about_elsewhere(
+            ctx, sentence.start, sentence.end):
+        return []
+    out: list[dict[str, Any]] = []
+    for i, q in enumerate(quantities):
+        counted = _counted(ctx, q, sentence)
+        if counted is None:
+            # "Estimates … ranged up to 5,000": the figure continues the previous claim
+            if (previous is not None and _CONTINUATION.search(text, sentence.start, q.start)
+                    and _BARE_END.match(text, q.end, sentence.end)):
+                out.append(_claim(ctx, q, sentence, previous["subject"], previous["measure"]))
+            continue
+        if counted.foreign:
+            continue
+        if counted.what == FACILITIES:
+            if not _is_total(ctx, q, counted, sentence):
+                continue
+            if q.korean and not (
+                    _KO_FACILITY_BEFORE.search(text, max(sentence.start, q.start - 15), q.start)
+                    or _KO_FACILITY_AFTER.match(text, q.value_end, sentence.end)):
+                continue  # "경비초소가 20여 곳": guard posts, not prisons
+            subject = facility_count_subject(ctx, q.value_start, q.value_end, counted.noun_end,
+                                             sentence, q.korean)
+            out.append(_claim(ctx, q, sentence, subject, "facility-count"))
+            continue
+        previous_end = quantities[i - 1].end if i > 0 else sentence.start
+        next_start = quantities[i + 1].start if i + 1 < len(quantities) else sentence.end
+        measure = choose_measure(ctx.lowered, counted, q.value_start, previous_end, next_start,
+                                 korean=q.korean)
+        if measure is None:
+            # "… from 209,000 to 232,400", "8만~12만 명으로 추정 …, 약 23만 2400명에 이른다":
+            # a second figure for the same thing in the same sentence
+            last = out[-1] if out else None
+            if last is None or last["measure"] == "facility-count" or _SUBSET.search(
+                    text, previous_end, q.start):
+                continue
+            measure = last["measure"]
+        subject = "all" if measure in ("repatriated-persons", "detained-abroad") else (
+            people_subject(ctx, q.value_end, counted.noun_end, sentence))
+        out.append(_claim(ctx, q, sentence, subject, measure))
+    return out
+
+
+def _number_positions(ctx: DocContext) -> list[int]:
+    """Where numbers that may be counts are: sentences without any are skipped at once.
+
+    A bare year ("in 2013", "2020년") never is, and most sentences with digits have
+    only years and dates.
+    """
+    lowered = ctx.lowered
+    found = [m.start() for m in _DIGITS.finditer(lowered)
+             if m.end() - m.start() != 4 or not _is_bare_year(lowered, m)]
+    found.extend(m.start() for m in _NUMBER_WORD.finditer(lowered)
+                 if m.start() == 0 or not lowered[m.start() - 1].isalnum())
+    if _HANGUL.search(lowered):
+        found.extend(m.start() for m in _KO_NUMBER_WORD.finditer(lowered))
+    return sorted(found)
+
+
+def _is_bare_year(text: str, digits: re.Match[str]) -> bool:
+    value = digits.group()
+    if len(value) != 4 or value[:2] not in ("19", "20"):
+        return False
+    before = text[digits.start() - 1:digits.start()]
+    after = text[digits.end():digits.end() + 2]
+    if before in (",", ".", "$", "~", "-") or after[:1] in ("~", "-", "+", "만"):
+        return False
+    if after[:1] in ",." and after[1:2].isdigit():
+        return False
+    return not _COUNT_AFTER_YEAR.match(text, digits.end())
+
+
+def find_claims(ctx: DocContext) -> list[dict[str, Any]]:
+    """Every quantitative claim in the document, in text order."""
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[Any, ...]] = set()
+    previous: dict[str, Any] | None = None
+    previous_index = -10
+    numbers = _number_positions(ctx)
+    zone_end = _headline_zone_end(ctx)
+    for index, sentence in enumerate(ctx.seg.sentences):
+        at = bisect_left(numbers, sentence.start)
+        if at == len(numbers) or numbers[at] >= sentence.end:
+            continue
+        recent = previous if (
+            index - previous_index <= 2
+            and ctx.seg.sentence_paragraph[previous_index] == ctx.seg.sentence_paragraph[index]
+        ) else None
+        for claim in _claims_in_sentence(ctx, sentence, recent, zone_end):
+            key = (claim["start"], claim["subject"], claim["measure"], claim["low"],
+                   claim["high"])
+            if key not in seen:
+                seen.add(key)
+                out.append(claim)
+                previous, previous_index = claim, index
+    return out

@@ -1,0 +1,163 @@
+"""What every extraction step reads: the text, its segmentation, the linked mentions.
+
+The gazetteer (``sillok.extract.gazetteer``) finds and links the names of facility
+types, facilities, agencies and organisations; violations, claims and attribution
+build on those mentions. They see them through :class:`MentionLike`, so this
+package depends on the gazetteer's output shape only, not on its internals.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .segment import Segmentation, Span
+
+
+class MentionLike(Protocol):
+    """A linked name in the text (``sillok.extract.gazetteer.Mention``)."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def id(self) -> str: ...
+
+
+BARE_TYPE = "bare_facility_type"
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def lower_same_length(text: str) -> str:
+    """``text`` lower-cased with every character at the same offset.
+
+    ``str.lower`` is fast but may lengthen a few characters ("İ"); then only ASCII
+    letters are lowered, which is all the lower-case patterns need.
+    """
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(ASCII_LOWER)
+
+
+def find_word(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first match of ``pattern`` in ``text[start:end]`` that starts a word.
+
+    Patterns that open with a literal ("china's prisons|xinjiang|…") are scanned by
+    ``re`` far faster than ones opening with ``\\b``; the word-start test is done
+    here instead (only for matches starting with a Latin letter: Korean attaches
+    particles, so a Hangul match may start anywhere).
+    """
+    for match in pattern.finditer(text, start, end):
+        first = match.start()
+        if first == 0 or not text[first].isascii() or not text[first - 1].isalnum():
+            return match
+    return None
+
+
+def match_before(pattern: re.Pattern[str], text: str, lo: int, pos: int,
+                 first_words: frozenset[str] | None = None) -> re.Match[str] | None:
+    """The longest match of a ``…$`` pattern ending exactly at ``pos``, starting after ``lo``.
+
+    ``pattern.search(text, lo, pos)`` would try the pattern at every character of
+    the window; only the starts of its whitespace-separated tokens (after any opening
+    bracket or quote) are tried here, and with ``first_words`` only the tokens that
+    can begin a match.
+    """
+    for token in _TOKEN.finditer(text, max(0, lo), pos):
+        if first_words is not None and token.group().lower() not in first_words:
+            continue
+        found = pattern.match(text, token.start(), pos)
+        if found:
+            return found
+    return None
+
+
+_TOKEN = re.compile(r"[^\s(\[{“\"‘'«]\S*")  # opening brackets and quotes are skipped
+
+
+@dataclass(frozen=True)
+class Located:
+    """A mention reduced to what the extractor needs (hashable, sortable)."""
+
+    start: int
+    end: int
+    kind: str
+    id: str
+
+
+@dataclass
+class DocContext:
+    """A document being extracted: text, sentences and linked mentions by kind."""
+
+    text: str
+    seg: Segmentation
+    mentions: list[Located]
+    publisher: str | None = None
+    by_kind: dict[str, list[Located]] = field(default_factory=dict)
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+    _lowered: str | None = None
+
+    @property
+    def lowered(self) -> str:
+        """The text lower-cased, every character at its offset (see lower_same_length)."""
+        if self._lowered is None:
+            self._lowered = lower_same_length(self.text)
+        return self._lowered
+
+    def __post_init__(self) -> None:
+        for mention in sorted(self.mentions, key=lambda m: (m.start, m.end)):
+            self.by_kind.setdefault(mention.kind, []).append(mention)
+        # A type word inside a facility's name ("화성관리소", "Kwanliso No. 14") says
+        # nothing the facility does not: subjects are resolved on the other ones.
+        facilities = self.by_kind.get("facility", [])
+        starts = [f.start for f in facilities]
+        bare: list[Located] = []
+        for m in self.by_kind.get("facility_type", []):
+            i = bisect_right(starts, m.start) - 1
+            # facilities never nest, so only the last one starting before can contain it
+            if not (i >= 0 and facilities[i].end >= m.end):
+                bare.append(m)
+        self.by_kind[BARE_TYPE] = bare
+        self._starts = {kind: [m.start for m in found] for kind, found in self.by_kind.items()}
+
+    def within(self, kind: str, start: int, end: int) -> list[Located]:
+        """Mentions of ``kind`` lying inside ``[start, end)``."""
+        found = self.by_kind.get(kind, [])
+        i = bisect_left(self._starts.get(kind, []), start)
+        out: list[Located] = []
+        while i < len(found) and found[i].start < end:
+            if found[i].end <= end:
+                out.append(found[i])
+            i += 1
+        return out
+
+    def overlaps(self, kind: str, start: int, end: int) -> bool:
+        """True when some mention of ``kind`` overlaps ``[start, end)``."""
+        found = self.by_kind.get(kind, [])
+        i = bisect_left(self._starts.get(kind, []), start)
+        if i > 0 and found[i - 1].end > start:
+            return True
+        return i < len(found) and found[i].start < end
+
+    def sentence_of(self, offset: int) -> Span:
+        return self.seg.sentence_at(offset)
+
+    def context_window(self, offset: int, max_chars: int = 1500) -> Span:
+        """The paragraph around ``offset``, or its sentence and neighbours when it is huge."""
+        paragraph = self.seg.paragraph_at(offset)
+        if paragraph.end - paragraph.start <= max_chars:
+            return paragraph
+        index = self.seg.sentence_index(offset)
+        first = self.seg.sentences[max(0, index - 1)]
+        last = self.seg.sentences[min(len(self.seg.sentences) - 1, index + 1)]
+        return Span(max(first.start, paragraph.start), min(last.end, paragraph.end))

@@ -1,0 +1,215 @@
+"""What a number counts: people, deaths or facilities, and which measure it is.
+
+A figure is a claim only when it counts something the vocabulary measures. The
+counted thing is read from the noun after the number ("135,000 political
+prisoners", "six kwanliso", "10 deaths", "8만~12만 명", "관리소 6곳") or, when the
+number stands alone, from the phrase before it ("the number of inmates … rose
+from 209,000 to 232,400"). The measure then comes from the nearest cue in the
+number's own clause:
+
+====================  ==================================================
+measure               cues
+====================  ==================================================
+detained-abroad       detained / held / arrested … in China (Russia, Laos…)
+repatriated-persons   repatriated, forcibly returned, deported, 강제송환, 북송
+deaths                died, deaths, executed, killed, 사망, 숨진, 처형
+forced-labourers      forced labour, modern slavery, forced to work, 강제노동, 동원
+prisoner-population   held, imprisoned, detained, population, 수감, 수용, 구금
+====================  ==================================================
+
+A prisoner noun ("prisoners", "inmates", "수감자") is a population figure unless a
+nearer cue says otherwise; a general noun ("people", "women", "명") needs a cue.
+People of another nationality ("17 Japanese citizens") are never counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PEOPLE = "people"
+PRISONERS = "prisoners"
+DEATHS = "deaths"
+FACILITIES = "facilities"
+
+_NOT_MODIFIER = (r"(?!(?:of|in|at|for|to|from|with|on|by|per|and|or|the|a|an|were|was|are|is|"
+                 r"have|had|has|who|which|that|whom|whose|each|every|years?|months?|days?|"
+                 r"hours?|weeks?)\b)")
+_MODIFIERS = rf"(?:{_NOT_MODIFIER}[A-Za-z’'-]+\s+){{0,3}}?"
+_EN_NOUN = re.compile(
+    rf"""(?:\s*(?:\+|-plus|or\s+more|or\s+fewer|or\s+less))?\s+(?P<mods>{_MODIFIERS})(?:
+        (?P<prisoners>(?:political\s+)?(?:prisoners?|inmates?|detainees?|internees|convicts|
+            captives|prisoners\s+of\s+conscience))
+      | (?P<deaths>deaths|fatalities|executions|killings|dead|bodies|corpses)
+      | (?P<facilities>(?:prison\s+)?camps|prisons|facilities|centres|centers|penitentiaries|
+            jails|colonies|(?:prison|detention|camp)\s+sites|kwanliso|kyohwaso|kyoyangso|
+            jipkyulso|kuryujang)
+      | (?P<people>people|persons|individuals|North\s+Koreans|Koreans|refugees|defectors|
+            escapees|returnees|women|men|girls|boys|children|minors|workers|labou?rers|citizens|
+            victims|adults|residents|family\s+members|families|Christians|believers|deportees|
+            asylum[- ]seekers|migrants|abductees|souls|nationals|civilians|households|youths|
+            students|soldiers|farmers|members)
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FOREIGN = re.compile(
+    r"\b(?:Japanese|South\s+Korean|Chinese|American|U\.?S\.?|Thai|Vietnamese|Russian|"
+    r"Mongolian|Laotian|Lao|foreign|Irish|British|Uyghur|Uighur|Tibetan|Syrian|European)\b",
+    re.IGNORECASE,
+)
+_EN_NUMBER_OF = re.compile(
+    r"""\b(?:
+        (?:number|population|total|count|tally)\s+of\s+(?:\w+\s+){0,2}?
+            (?P<prisoners>prisoners|inmates|detainees|political\s+prisoners|people\s+held|
+                people\s+(?:imprisoned|detained))
+      | (?P<prisoners2>(?:prison|prisoner|inmate|detainee|camp)\s+population|population)
+      | (?:number|total|count|tally)\s+of\s+(?P<deaths>deaths|executions|killings|dead)
+      | death\s+toll
+      | (?:number|total|count|tally)\s+of\s+(?:\w+\s+){0,2}?(?P<people>people|persons|
+            individuals|refugees|defectors|escapees|North\s+Koreans|workers|labou?rers|victims)
+      | (?:number|total|count|tally)\s+of\s+(?:\w+\s+){0,2}?(?P<facilities>camps|prisons|
+            facilities|kwanliso|kyohwaso)
+    )\b[^.;]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_KO_COUNTER = re.compile(
+    r"\s*(?:여\s*)?(?:(?P<people>명)|(?P<facilities>곳|개소|군데|개의|개\s*(?=[\uac00-\ud7a3]*(?:소|장|대)\b)))"
+)
+_KO_BEFORE = re.compile(
+    r"(?:(?P<prisoners>수감자|수용자|수감\s?인원|수용\s?인원|정치범|재소자|구금자)|(?P<deaths>사망자|희생자)|"
+    r"(?P<people>탈북민|탈북자|주민|여성|아동|노동자|주민들))\s*(?:의\s*)?(?:수(?:는|가|를)?|규모(?:는|가)?|"
+    r"총\s?수|인원(?:은|이)?)?\s*(?:약|대략|최소|최대)?\s*$"
+)
+
+# Cue patterns run on the lower-cased text; they open with literals (fast to scan) and
+# the word start of a Latin match is checked by the caller.
+_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("detained-abroad", re.compile(
+        r"(?:detained|held|arrested|jailed|imprisoned|in\s+custody|in\s+detention|stranded)"
+        r"\b(?:[^.;]{0,30}?\b(?:in|by)\s+(?:china|chinese|russia|russian|laos|lao|vietnam|"
+        r"vietnamese|thailand|thai|mongolia|cambodia|myanmar|third\s+countries|abroad|"
+        r"overseas)\b)"
+        r"|awaiting\s+(?:repatriation|deportation|(?:forced\s+)?return)\b"
+        r"|in\s+(?:chinese|russian|lao|laotian|vietnamese|thai)\s+(?:detention|custody|prisons?|"
+        r"jails?|police\s+custody)\b"
+        r"|중국\s?(?:공안|당국|내|에서|에)[^.]{0,25}?(?:구금|억류|수감|체포)|송환\s?대기")),
+    ("repatriated-persons", re.compile(
+        r"(?:repatriat\w*|forcibly\s+returned|forced\s+returns?|forcibly\s+return|"
+        r"returned\s+to\s+(?:north\s+korea|the\s+dprk|the\s+north)|sent\s+back|deport\w*|"
+        r"handed\s+(?:back|over)|refoule\w*|return(?:ed)?)\b|송환|북송")),
+    ("deaths", re.compile(
+        r"(?:died|die|dies|dying|deaths?|dead|killed|executed|perished|death\s+toll|"
+        r"fatalities|lost\s+their\s+lives|starved\s+to\s+death)\b|사망|숨졌|숨진|숨지|죽었|죽은|"
+        r"처형|아사|목숨을")),
+    ("forced-labourers", re.compile(
+        r"(?:forced\s+labou?r\w*|forced\s+to\s+(?:work|labou?r|toil)|forcing|forcibly\s+"
+        r"mobili[sz]ed|mobili[sz]\w+|modern\s+slavery|slavery|enslaved|conscripted|"
+        r"compulsory\s+labou?r|overseas\s+(?:workers|labou?r\w*)|"
+        r"labou?r\s+(?:program\w*|export\w*)|(?:dispatched|sent)\s+(?:abroad|overseas)|"
+        r"workers\s+(?:\w+\s+){0,3}?(?:abroad|overseas))\b"
+        r"|강제\s?노동|강제\s?동원|노예|동원|해외\s?(?:노동|파견)")),
+    ("prisoner-population", re.compile(
+        r"(?:held|holds?|holding|imprisoned|detained|incarcerated|confined|interned|jailed|"
+        r"population|housed|houses|locked\s+up|sent\s+(?:to|there)|"
+        r"remain(?:ed|s)?\s+in\b(?!\s+(?:chinese|russian|china|russia|lao|laos|laotian|"
+        r"vietnamese|thai|third))|"
+        r"in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:camps?|prisons?|kwanliso|kyohwaso|detention|"
+        r"custody)|behind\s+bars|serving|there\s+(?:are|were|is|was|remain(?:ed)?))\b"
+        r"|수감|수용|구금|갇혀|억류|감금")),
+)
+_KO_ABROAD = re.compile(
+    r"(?:중국|러시아|라오스|베트남|태국|몽골|제3국|해외)(?!에서\s?(?:강제)?\s?(?:송환|북송))"
+)
+_PRIORITY = {name: i for i, (name, _) in enumerate(_CUES)}
+_MAX_CUE_DISTANCE = 120
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The thing a number counts and where its noun phrase ends."""
+
+    what: str  # PEOPLE | PRISONERS | DEATHS | FACILITIES
+    noun_end: int
+    foreign: bool = False
+
+
+def counted_after(text: str, pos: int, end: int) -> Counted | None:
+    """The noun right after a number (English), with up to three modifiers."""
+    match = _EN_NOUN.match(text, pos, end)
+    if match is None:
+        return None
+    foreign = bool(_FOREIGN.search(match.group("mods")))
+    for what in (PRISONERS, DEATHS, FACILITIES, PEOPLE):
+        if match.group(what):
+            return Counted(what, match.end(), foreign)
+    return None
+
+
+def counted_korean(text: str, pos: int, end: int, before: str) -> Counted | None:
+    """The counter after a Korean number (명, 곳) or the noun before it (수감자 수는 …)."""
+    match = _KO_COUNTER.match(text, pos, end)
+    prior = _KO_BEFORE.search(before)
+    if prior is not None:
+        for what in (PRISONERS, DEATHS, PEOPLE):
+            if prior.group(what):
+                return Counted(what, match.end() if match else pos)
+    if match is None:
+        return None
+    if match.group("facilities"):
+        return Counted(FACILITIES, match.end())
+    return Counted(PEOPLE, match.end())
+
+
+def counted_before(text: str, start: int, pos: int) -> Counted | None:
+    """"the number of inmates … from 209,000": the counted noun stated earlier.
+
+    ``text[start:pos]`` is the clause before the number at ``pos``.
+    """
+    match = _EN_NUMBER_OF.search(text, start, pos)
+    if match is None:
+        return None
+    if match.group("prisoners") or match.group("prisoners2"):
+        return Counted(PRISONERS, pos)
+    if match.group("deaths") or "toll" in match.group(0).lower():
+        return Counted(DEATHS, pos)
+    if match.group("facilities"):
+        return Counted(FACILITIES, pos)
+    return Counted(PEOPLE, pos)
+
+
+def choose_measure(lowered: str, counted: Counted, value_start: int, window_start: int,
+                   window_end: int, korean: bool = False) -> str | None:
+    """The measure of a people/deaths figure from the nearest cue in its window.
+
+    ``lowered`` is the document's lower-cased text (same offsets as the text).
+
+    In Korean the predicate follows the number ("탈북민 60여 명이 … 강제북송됐다") and
+    what precedes is a modifier ("구금돼 있던 탈북민"), so cues before the number
+    count for less.
+    """
+    if counted.what == DEATHS:
+        return "deaths"
+    best: tuple[int, int, str] | None = None
+    lo = max(window_start, value_start - _MAX_CUE_DISTANCE)
+    hi = min(window_end, counted.noun_end + _MAX_CUE_DISTANCE)
+    for name, pattern in _CUES:
+        for match in pattern.finditer(lowered, lo, hi):
+            first = match.start()
+            if first and lowered[first].isascii() and lowered[first - 1].isalnum():
+                continue  # inside a word
+            if match.start() >= counted.noun_end:
+                distance = match.start() - counted.noun_end
+            elif match.end() <= value_start:
+                distance = value_start - match.end()
+                if korean:
+                    distance = distance * 2 + 10
+            else:
+                continue  # the cue is the counted noun phrase itself
+            candidate = (distance, _PRIORITY[name], name)
+            if best is None or candidate < best:
+                best = candidate
+    if best is None:
+        return "prisoner-population" if counted.what == PRISONERS else None
+    if best[2] == "prisoner-population" and korean and _KO_ABROAD.search(lowered, lo, hi):
+        return "detained-abroad"  # "중국 내 수용시설에 … 탈북민이 구금돼"
+    return best[2]

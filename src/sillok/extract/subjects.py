@@ -1,0 +1,207 @@
+"""What a figure is about: a facility, a facility type, or ``all``.
+
+Rules, in order, for a count of people or deaths:
+
+1. Exactly one facility named in the sentence (before any "including …" or ":"
+   list that follows the figure) → that facility. When a place name and an
+   explicit name point at different facilities, the explicit one ("Kyohwaso
+   Number 12", with its number) wins.
+2. Several numbered facilities of one type → that type ("Camps 14, 15 and 16").
+3. The facility type named nearest to the figure in the sentence.
+4. A type phrase the name linker does not list ("political prisoners",
+   "political prisons", 정치범) → ``kwanliso``.
+5. The sentence points back at a place ("the camp", "there", "the camps",
+   "inmates", 이곳): the most recent facility (singular reference) or facility type
+   (plural reference) before the sentence, within about two paragraphs.
+6. Otherwise ``all``.
+
+A count of facilities takes its type from its own noun ("six kwanliso", "four
+political prison camps", "관리소 6곳"), or from the facilities it enumerates ("five
+operating camps: No. 14 …, No. 25 …"), or from a plural back-reference ("five such
+camps"); a generic "245 facilities" is about ``all``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .context import BARE_TYPE, DocContext, Located
+from .segment import Span
+
+_INCLUDING = re.compile(r"\b(?:including|such\s+as|e\.g\.|among\s+them|namely|like)\b|:|포함",
+                        re.IGNORECASE)
+_SINGULAR_PLACE = re.compile(
+    r"\b(?:the|this|that|same)\s+(?:\w+\s+)?(?:camp|facility|prison|site|kwanliso|kyohwaso|"
+    r"centre|center|section)\b|\bthere\b|이곳|그곳|같은\s?(?:수용소|시설|교화소)|해당\s?(?:수용소|시설|교화소|"
+    r"관리소)(?!들)|이\s(?:수용소|시설|교화소|관리소)(?!들)",
+    re.IGNORECASE,
+)
+_PLURAL_PLACE = re.compile(
+    r"\b(?:the|these|those|such|its|their)\s+(?:\w+\s+)?(?:camps|facilities|prisons|centres|"
+    r"centers|sites)\b|이들\s?(?:수용소|시설)|(?:수용소|관리소|교화소)들",
+    re.IGNORECASE,
+)
+_IMPLICIT_PLACE = re.compile(
+    r"\b(?:inmates|prisoners|detainees)\b|수감자|재소자|수감\s?인원|수용\s?인원|"
+    r"(?:county|provincial|city)-level\s+\w+",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(r"\b(?:No\.|Number|Camps?|Kwanliso|Kyohwaso)\s*(\d{1,2})\b|(\d{1,2})\s?호",
+                       re.IGNORECASE)
+_COUNTRYWIDE = re.compile(
+    r"\b(?:in\s+North\s+Korea|nationwide|across\s+the\s+country|in\s+the\s+country|"
+    r"throughout\s+the\s+country)\b|전국|북한\s?전역|북한\s?(?:내|전체)",
+    re.IGNORECASE,
+)
+_FALLBACK_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bpolitical\s+(?:prisons?|prisoners?|detainees|camps?)\b|정치범",
+                re.IGNORECASE), "kwanliso"),
+    (re.compile(r"\b(?:re-?education|reform)\s+(?:through\s+labou?r\s+)?(?:prisons?|camps?)\b",
+                re.IGNORECASE), "kyohwaso"),
+)
+_RECENT_WINDOW = 2000
+
+
+@cache
+def _facility_types() -> dict[str, str]:
+    try:
+        from ..kb import load_kb
+
+        return {fid: facility.type for fid, facility in load_kb().facilities.items()}
+    except Exception:  # without the knowledge base, numbered ids still carry the type
+        return {}
+
+
+def type_of(facility_id: str) -> str | None:
+    """The facility type of a facility id ("kwanliso-14" → "kwanliso")."""
+    known = _facility_types().get(facility_id)
+    if known:
+        return known
+    head, _, tail = facility_id.rpartition("-")
+    return head if head and tail.isdigit() else None
+
+
+def fallback_type(text: str, start: int, end: int) -> str | None:
+    """A facility type from phrases the name linker does not list."""
+    for pattern, type_id in _FALLBACK_TYPES:
+        if pattern.search(text, start, end):
+            return type_id
+    return None
+
+
+def _single_facility(ctx: DocContext, facilities: list[Located], span: Span) -> str | None:
+    ids = {m.id for m in facilities}
+    if len(ids) == 1:
+        # "개천(14호)·요덕(15호)·화성(16호)": a list the linker only partly resolved
+        numbered = _NUMBERED.findall(ctx.text, span.start, span.end)
+        return ids.pop() if len(set(numbered)) < 2 else None
+    explicit = {m.id for m in facilities if any(c.isdigit() for c in ctx.text[m.start:m.end])}
+    return explicit.pop() if len(explicit) == 1 else None
+
+
+def _common_type(facilities: list[Located]) -> str | None:
+    """The type shared by several different facilities ("Camps 14, 15 and 16")."""
+    if len({m.id for m in facilities}) < 2:
+        return None
+    types = {type_of(m.id) for m in facilities}
+    return types.pop() if len(types) == 1 else None
+
+
+def _recent(ctx: DocContext, before: int, want_facility: bool, nearest: bool = False,
+            window_start: int | None = None) -> str | None:
+    """The facility (or type) most recently named before ``before``.
+
+    ``want_facility``: a singular back-reference ("the camp") prefers a facility;
+    ``nearest``: whichever of facility and type was named last.
+    """
+    start = max(0, before - _RECENT_WINDOW) if window_start is None else window_start
+    facilities = ctx.within("facility", start, before)
+    types = ctx.within(BARE_TYPE, start, before)
+    last_facility = facilities[-1] if facilities else None
+    last_type = types[-1] if types else None
+    if want_facility and last_facility is not None:
+        return last_facility.id
+    candidates: list[tuple[int, str]] = []
+    if last_type is not None:
+        candidates.append((last_type.start, last_type.id))
+    if last_facility is not None:
+        kind = last_facility.id if nearest else type_of(last_facility.id)
+        if kind:
+            candidates.append((last_facility.start, kind))
+    for pattern, type_id in _FALLBACK_TYPES:
+        for match in pattern.finditer(ctx.text, start, before):
+            candidates.append((match.start(), type_id))
+    return max(candidates)[1] if candidates else None
+
+
+def _scope_end(ctx: DocContext, after: int, sentence: Span) -> int:
+    including = _INCLUDING.search(ctx.text, after, sentence.end)
+    return including.start() if including else sentence.end
+
+
+def people_subject(ctx: DocContext, value_end: int, noun_end: int, sentence: Span) -> str:
+    """Subject of a count of people or deaths stated in ``sentence``."""
+    text = ctx.text
+    scope_end = _scope_end(ctx, max(value_end, noun_end), sentence)
+    facilities = ctx.within("facility", sentence.start, scope_end)
+    found = _common_type(facilities) or _single_facility(
+        ctx, facilities, Span(sentence.start, scope_end))
+    if found:
+        return found
+    types = ctx.within(BARE_TYPE, sentence.start, scope_end)
+    if types:
+        return min(types, key=lambda m: abs(m.start - value_end)).id
+    found = fallback_type(text, sentence.start, scope_end)
+    if found:
+        return found
+    if _SINGULAR_PLACE.search(text, sentence.start, sentence.end):
+        return _recent(ctx, sentence.start, want_facility=True) or "all"
+    if _PLURAL_PLACE.search(text, sentence.start, sentence.end):
+        return _recent(ctx, sentence.start, want_facility=False) or "all"
+    if _IMPLICIT_PLACE.search(text, sentence.start, sentence.end) and not _COUNTRYWIDE.search(
+            text, sentence.start, sentence.end):
+        # "inmates", "수감자": the place of this or the previous paragraph, not an older one
+        start = _previous_paragraph_start(ctx, sentence.start)
+        return _recent(ctx, sentence.start, want_facility=False, nearest=True,
+                       window_start=start) or "all"
+    return "all"
+
+
+def _previous_paragraph_start(ctx: DocContext, offset: int) -> int:
+    index = ctx.seg.sentence_paragraph[ctx.seg.sentence_index(offset)]
+    return ctx.seg.paragraphs[max(0, index - 1)].start
+
+
+def facility_count_subject(ctx: DocContext, value_start: int, value_end: int, noun_end: int,
+                           sentence: Span, korean: bool) -> str:
+    """Subject (a facility type or ``all``) of a count of facilities."""
+    text = ctx.text
+    types = ctx.within(BARE_TYPE, value_end, noun_end + 1)
+    if not types and korean:
+        types = ctx.within(BARE_TYPE, max(sentence.start, value_start - 12),
+                           min(sentence.end, noun_end + 12))
+    if types:
+        return types[0].id
+    found = fallback_type(text, value_end, noun_end)
+    if found:
+        return found
+    if korean:  # Korean lists come first: "관리소는 제14호(개천), … 등 4곳이다"
+        found = _common_type(ctx.within("facility", sentence.start, value_start))
+        if found:
+            return found
+        types = ctx.within(BARE_TYPE, sentence.start, sentence.end)
+        if types:
+            return min(types, key=lambda m: abs(m.start - value_start)).id
+    listed = ctx.within("facility", noun_end, sentence.end)
+    if listed and _INCLUDING.search(text, noun_end, listed[0].start):
+        kinds = {type_of(m.id) for m in listed} - {None}
+        if len(kinds) == 1:
+            kind = kinds.pop()
+            if kind:
+                return kind
+    determiner = text[max(sentence.start, value_start - 12):value_start].lower()
+    if re.search(r"\b(?:such|these|those)\s+$", determiner) or re.search(
+            r"^\s*(?:such|more)\b", text[value_end:noun_end]):
+        return _recent(ctx, sentence.start, want_facility=False) or "all"
+    return "all"
