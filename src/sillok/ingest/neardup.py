@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from typing import Any
 
 import numpy as np
 
@@ -32,8 +33,24 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 def shingles(text: str) -> set[bytes]:
     words = _TOKEN.findall(text[:HEAD].lower())
-    return {" ".join(words[i:i + SHINGLE]).encode("utf-8")
-            for i in range(max(0, len(words) - SHINGLE + 1))}
+    runs = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
+    return {" ".join(run).encode("utf-8") for run in set(runs)}
+
+
+_PERMUTATIONS: Any = None
+_SCHEME: Any = None
+
+
+def _minhash() -> object:
+    """An empty MinHash sharing one set of permutations (computing them costs ~1 ms)."""
+    global _PERMUTATIONS, _SCHEME
+    from datasketch import MinHash  # heavy import: only ingest pays for it
+
+    if _PERMUTATIONS is None:
+        first = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+        _PERMUTATIONS, _SCHEME = first.permutations, first.scheme
+    return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, permutations=_PERMUTATIONS,
+                   scheme=_SCHEME)
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -41,9 +58,7 @@ def signature(text: str) -> np.ndarray | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    from datasketch import MinHash  # heavy import: only ingest pays for it
-
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+    minhash: Any = _minhash()
     minhash.update_batch(list(grams))
     return np.asarray(minhash.hashvalues, dtype=np.uint64)
 
