@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..__about__ import __version__
@@ -47,7 +47,7 @@ from ..store.tables import (
 )
 from . import neardup
 from .base import Child, Limits, Parsed
-from .prepare import Prepared, is_container, parse, prepare
+from .prepare import Prepared, is_container, parse, prepare, prepare_staged
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ class Ingester:
         self.run_id = 0
         self.pool: Executor | None = None
         self.pool_allowed = True
-        self._window: deque[tuple[str, bytes, str, Prepared | Future[Prepared]]] = deque()
+        self._window: deque[tuple[str, str, bytes, str, Prepared | Future[Prepared]]] = deque()
         self._batch: list[tuple[str, str, bytes, str, Prepared]] = []
         self._batch_shas: set[str] = set()
 
@@ -246,10 +246,11 @@ class Ingester:
         return self._route(source, data, path.name)
 
     def _route(self, source: str, data: bytes, name: str) -> ItemResult | None:
-        if self.pool_allowed and not is_container(data, name) \
-                and self._existing(sha256_bytes(data)) is None:
-            self.queue(source, data, name, self.pool)
-            return None
+        if self.pool_allowed and not is_container(data, name):
+            sha = sha256_bytes(data)
+            if self._existing(sha) is None:
+                self.queue(source, sha, data, name, self.pool)
+                return None
         self.drain()  # keep the report in input order
         return self.ingest_bytes(source, data, name=name)
 
@@ -310,25 +311,33 @@ class Ingester:
 
     # -- the batched path for top-level files that are not containers ---------------------
 
-    def queue(self, source: str, data: bytes, name: str, pool: Executor | None) -> None:
-        """Parse ``data`` (in the pool when there is one) and store it with the next batch."""
+    def queue(self, source: str, sha: str, data: bytes, name: str, pool: Executor | None
+              ) -> None:
+        """Parse ``data`` (in the pool when there is one) and store it with the next batch.
+
+        A pool worker also stages the original, so writing and syncing originals runs in
+        parallel with parsing instead of in the main process.
+        """
         if pool is None:
-            self._window.append((source, data, name, prepare(data, name, self.limits)))
+            self._window.append((source, sha, data, name, prepare(data, name, self.limits)))
         else:
-            self._window.append((source, data, name,
-                                 pool.submit(prepare, data, name, self.limits)))
+            self.archive.staging_dir.mkdir(parents=True, exist_ok=True)
+            self._window.append((source, sha, data, name, pool.submit(
+                prepare_staged, data, name, self.limits, self.archive.staging_dir, sha)))
         while len(self._window) > IN_FLIGHT:
             self._take_one()
 
     def _take_one(self) -> None:
-        source, data, name, job = self._window.popleft()
-        ready = job if isinstance(job, Prepared) else job.result()
-        sha = sha256_bytes(data)
+        source, sha, data, name, job = self._window.popleft()
+        if isinstance(job, Prepared):
+            ready = job
+            self.archive.stage(data, sha)
+        else:
+            ready = job.result()  # staged by the worker
         if sha in self._batch_shas:
             self.flush()
         self._batch.append((source, sha, data, name, ready))
         self._batch_shas.add(sha)
-        self.archive.stage(data, sha)
         if len(self._batch) >= BATCH:
             self.flush()
 
@@ -413,8 +422,8 @@ class Ingester:
 
     def _near_duplicates(self, conn: Connection, sha: str, values: np.ndarray) -> None:
         buckets = neardup.band_buckets(values)
-        candidates = set(conn.execute(select(minhash_bands.c.document_id).where(
-            tuple_(minhash_bands.c.band, minhash_bands.c.bucket).in_(buckets))).scalars())
+        candidates = set(conn.execute(_BAND_LOOKUP, {
+            f"k{band}": bucket for band, bucket in buckets}).scalars())
         candidates.discard(sha)
         pairs = []
         if candidates:
@@ -463,6 +472,13 @@ class Ingester:
         self.ingest_bytes(child_source, child.data, name=name,
                           parent_id=parent_id, member=child.name, child_meta=child.metadata,
                           depth=depth + 1)
+
+
+# Documents sharing any band bucket: one indexed lookup per band, built once. (A row-value
+# IN here makes SQLite scan the whole table, and ingest slows down as the archive grows.)
+_BAND_LOOKUP = select(minhash_bands.c.document_id).where(or_(*(
+    and_(minhash_bands.c.band == band, minhash_bands.c.bucket == bindparam(f"k{band}"))
+    for band in range(neardup.BANDS))))
 
 
 def _worker_count(files: int) -> int:

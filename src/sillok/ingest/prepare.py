@@ -1,17 +1,20 @@
 """The CPU-heavy half of ingesting one original, safe to run in a worker process.
 
 ``prepare`` identifies and parses the bytes and computes what the database needs
-(language, text hash, MinHash signature). It touches no file and no database, so
-the pipeline can run it in a process pool while the main process writes.
+(language, text hash, MinHash signature). It touches no database, so the pipeline can
+run it in a process pool while the main process writes; ``prepare_staged`` also writes
+the original to the archive's staging folder, which only the main process publishes.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..exc import IngestError
 from ..ids import sha256_bytes
+from ..store.archive import stage_file
 from . import neardup
 from .base import Limits, Parsed, detect_media_type
 from .language import detect_language
@@ -63,6 +66,14 @@ def derive(parsed: Parsed) -> Prepared:
 def prepare(data: bytes, name: str, limits: Limits) -> Prepared:
     """Parse and derive: everything about one original that needs no archive."""
     return derive(parse(data, name, limits))
+
+
+def prepare_staged(data: bytes, name: str, limits: Limits, staging_dir: Path, digest: str
+                   ) -> Prepared:
+    """:func:`prepare`, after writing the original durably to the archive's staging folder
+    (run in an ingest worker, so that writing originals overlaps with parsing)."""
+    stage_file(staging_dir, digest, data)
+    return prepare(data, name, limits)
 
 
 def is_container(data: bytes, name: str) -> bool:

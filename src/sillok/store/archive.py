@@ -6,6 +6,7 @@ Layout::
       sillok.db            SQLite database (unless a database URL is configured)
       sillok.toml          optional settings
       custody.head         hash of the newest custody-log entry
+      audit.head           hash of the newest audit-log entry
       objects/ab/cd/<sha256>   originals, content-addressed, read-only
       staging/<sha256>     originals written but not yet committed
 
@@ -29,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from .. import audit
 from ..exc import ArchiveError
 from ..ids import sha256_bytes
 from ..settings import Settings
@@ -41,6 +43,20 @@ READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 _HELD_LOCKS: set[str] = set()
 
 
+def stage_file(staging_dir: Path, digest: str, data: bytes) -> None:
+    """Write ``data`` durably to ``staging_dir/digest`` (whole or not at all).
+
+    Ingest workers call this too, so that originals are written and synced in parallel
+    with parsing; only the main process moves them into the object store.
+    """
+    tmp = staging_dir / f"{digest}.partial"
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, staging_dir / digest)
+
+
 class Archive:
     """An open archive. Use :func:`open_archive` to get one."""
 
@@ -51,18 +67,23 @@ class Archive:
         self.objects_dir = self.root / "objects"
         self.staging_dir = self.root / "staging"
         self.anchor_path = self.root / "custody.head"
+        self.audit_anchor_path = self.root / audit.ANCHOR_FILE
         self._made_dirs: set[Path] = set()
 
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
     def writer(self) -> Iterator[Connection]:
-        """A write transaction; the custody head file is updated after it commits."""
+        """A write transaction; the custody and audit head files are updated after it
+        commits."""
         with db.transaction(self.engine, write=True) as conn:
             yield conn
             newest = custody.head(conn)
+            newest_audit = audit.advance_anchor(conn, self.audit_anchor_path)
         if newest:
             custody.write_anchor(self.anchor_path, *newest)
+        if newest_audit:
+            custody.write_anchor(self.audit_anchor_path, *newest_audit)
 
     @contextmanager
     def reader(self) -> Iterator[Connection]:
@@ -92,13 +113,7 @@ class Archive:
         if self.has_object(digest):
             return digest
         self._mkdir(self.staging_dir)
-        target = self.staging_dir / digest
-        tmp = self.staging_dir / f"{digest}.partial"
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        stage_file(self.staging_dir, digest, data)
         return digest
 
     def publish(self, sha256: str) -> None:
