@@ -199,7 +199,6 @@ def test_export_refuses_a_folder_with_files_in_it(tmp_path: Path, archive: Archi
 
 def test_real_extractor_on_the_dev_corpus_packages_and_round_trips(
         tmp_path: Path, archive: Archive, dev_corpus: Path) -> None:
-    pytest.importorskip("sillok.extract")
     report = sillok.ingest_path(sorted(dev_corpus.glob("*.txt")), archive=archive)
     assert report.ok
     counts = sillok.api.extract(archive=archive)

@@ -20,7 +20,6 @@ VOCABULARY = SHARED / "spec" / "VOCABULARY.md"
 HRNK_JSON = SHARED / "data" / "reference" / "hrnk" / "camps.json"
 NKPD_JSON = SHARED / "data" / "reference" / "nkpd" / "facilities.json"
 KB_DIR = Path(sillok.kb.__file__).parent
-needs_shared = pytest.mark.skipif(not VOCABULARY.exists(), reason="../shared is not present")
 
 # Korean place names that name several facilities on purpose (VOCABULARY.md)
 AMBIGUOUS = {"Kaechon": {"kwanliso-14", "kyohwaso-1"}, "Hoeryong": {"kwanliso-22", "kyohwaso-12"}}
@@ -42,7 +41,6 @@ def vocabulary_ids() -> dict[str, set[str]]:
     return sections
 
 
-@needs_shared
 def test_every_vocabulary_id_is_in_the_knowledge_base() -> None:
     kb = load_kb()
     ids = vocabulary_ids()
@@ -91,7 +89,6 @@ def test_organisation_aliases() -> None:
     assert kb.organizations["reuters"].kind == "media"
 
 
-@needs_shared
 def test_every_reference_facility_is_present_with_its_source() -> None:
     kb = load_kb()
     hrnk = json.loads(HRNK_JSON.read_text(encoding="utf-8"))["camps"]
@@ -213,7 +210,6 @@ def test_bad_data_names_file_and_entry(
 # ------------------------------------------------------------------------- importer
 
 
-@needs_shared
 def test_packaged_reference_file_is_up_to_date(tmp_path: Path) -> None:
     out = tmp_path / "facilities_reference.yml"
     import_reference(HRNK_JSON, NKPD_JSON, out, curated=KB_DIR / "facilities.yml")
@@ -221,7 +217,6 @@ def test_packaged_reference_file_is_up_to_date(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == packaged, "re-run python -m sillok.kb.importer"
 
 
-@needs_shared
 def test_import_is_deterministic(tmp_path: Path) -> None:
     first, second = tmp_path / "a.yml", tmp_path / "b.yml"
     report = import_reference(HRNK_JSON, NKPD_JSON, first, curated=KB_DIR / "facilities.yml")
@@ -232,7 +227,6 @@ def test_import_is_deterministic(tmp_path: Path) -> None:
     assert report.hrnk_records == 24 and report.nkpd_records == 245
 
 
-@needs_shared
 def test_reimport_updates_instead_of_duplicating(tmp_path: Path) -> None:
     folder = _corrupt(tmp_path, "facilities.yml", "", "")
     out = folder / "facilities_reference.yml"
@@ -274,7 +268,6 @@ around 2015.</description>
 """
 
 
-@needs_shared
 def test_import_accepts_hrnk_kml(tmp_path: Path) -> None:
     kml = tmp_path / "camps.kml"
     kml.write_text(KML, encoding="utf-8")

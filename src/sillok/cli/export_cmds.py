@@ -1,4 +1,5 @@
-"""Commands that share evidence: package, verify-package, export, import-jsonl."""
+"""Commands that share evidence: package, verify-package, export, import-jsonl (and the
+dataset importers, :mod:`sillok.cli.import_cmds`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from .. import export as share
 from .common import archive_from, archive_option, format_option, print_json, stderr, stdout
+from .import_cmds import register as register_imports
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,7 +43,8 @@ def _progress(verb: str, fmt: str) -> Iterator[Callable[[str], None] | None]:
 
 
 def register(cli: click.Group) -> None:
-    """Add the sharing commands to ``cli``."""
+    """Add the sharing commands (and ``sillok import``) to ``cli``."""
+    register_imports(cli)
 
     @cli.command()
     @click.argument("out", type=click.Path(file_okay=False))

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from .. import imports
 from ..exc import SillokError
 from ..kb import load_kb
 from ..kb.importer import KB_FOLDER, import_reference
-from .common import format_option, print_json, print_table, stdout
+from .common import archive_from, format_option, print_json, print_table, stdout
 
 
 def register(cli: click.Group) -> None:
@@ -35,8 +36,11 @@ def register(cli: click.Group) -> None:
 
     @kb.command(name="facility")
     @click.argument("name")
+    @click.option("--archive", "-a", "archive", metavar="PATH",
+                  help="Also show the records imported into this archive (`sillok import`).")
     @format_option
-    def facility(name: str, fmt: str) -> None:
+    @click.pass_context
+    def facility(ctx: click.Context, name: str, archive: str | None, fmt: str) -> None:
         """One facility, by id or any of its names ("Yoduk", "요덕", "Camp 15")."""
         base = load_kb()
         found = [base.facilities[name]] if name in base.facilities else \
@@ -44,13 +48,22 @@ def register(cli: click.Group) -> None:
         if not found:
             raise SillokError(f"no facility is known as {name!r}: `sillok kb facilities` "
                               "lists them")
+        archive = archive or archive_from(ctx)
+        records = {f.id: imports.imported(archive, facility=f.id) if archive else []
+                   for f in found}
         if fmt == "json":
-            print_json([dataclasses.asdict(f) for f in found])
+            print_json([dataclasses.asdict(f) | ({"imported": records[f.id]} if archive else {})
+                        for f in found])
             return
         for item in found:
             for key, value in dataclasses.asdict(item).items():
                 if value not in (None, [], ""):
                     stdout.print(f"[bold]{key:>20}[/bold]  {value}", highlight=False)
+            for record in records[item.id]:
+                stdout.print(f"[bold]{'imported':>20}[/bold]  {record['source_title']} "
+                             f"({record['source']}) record {record['external_id']!r}: "
+                             f"{record['name']}; retrieved {record['retrieved'] or 'unknown'}"
+                             f"; {record['record_url'] or ''}", highlight=False)
             stdout.print()
 
     @kb.command(name="import-reference")

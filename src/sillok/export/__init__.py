@@ -8,7 +8,8 @@ The stage's verbs, which the CLI and web call:
 - :func:`export` writes JSON Lines or CSV of documents, mentions, violations
   and claims, or FollowTheMoney entities;
 - :func:`import_jsonl` rebuilds documents from a JSON Lines export, hashes intact;
-- :func:`dossier` writes a facility dossier (HTML and its JSON twin) citing exact spans.
+- :func:`dossier` writes a facility dossier (HTML or PDF, and its JSON twin) citing
+  exact spans.
 
 Each takes ``archive`` as :mod:`sillok.api` does (an open archive, a path, or None).
 """
@@ -79,7 +80,8 @@ def import_jsonl(path: str | os.PathLike[str], *, archive: ArchiveRef = None,
 
 def dossier(facility: str, out: str | os.PathLike[str], *, archive: ArchiveRef = None
             ) -> tuple[Path, Path, Dossier]:
-    """Write a facility dossier (HTML at ``out``, JSON twin beside it) with span citations."""
+    """Write a facility dossier with span citations: HTML at ``out`` (PDF when ``out``
+    ends in ``.pdf``), its JSON twin beside it."""
     from .dossier import write_dossier
 
     return write_dossier(get_archive(archive), facility, out)

@@ -1,10 +1,11 @@
 """A facility dossier: what the archive's documents say about one facility, with citations.
 
-``sillok dossier FACILITY OUT.html`` writes the HTML page and its JSON twin
-(``OUT.json``, what the tests assert on). Every violation and figure is cited to the
-document it comes from and the exact character span of that document's clean text
-(``sillok text DOC`` prints it), quoted with its surrounding words, so a reader can
-find the passage and anyone can re-check it against an evidence package.
+``sillok dossier FACILITY --html OUT.html`` writes the HTML page (``OUT.pdf``: a
+PDF) and its JSON twin (``OUT.json``, what the tests assert on). Every violation
+and figure is cited to the document it comes from and the exact character span of
+that document's clean text (``sillok text DOC`` prints it), quoted with its
+surrounding words, so a reader can find the passage and anyone can re-check it
+against an evidence package.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from typing import Any
 from ..__about__ import __version__
 from ..exc import DocumentNotFound
 from ..ids import sha256_bytes
+from ..imports import imported_for
 from ..kb import KnowledgeBase, load_kb
 from ..store import custody
 from ..store.archive import Archive
-from .records import EXTRACTION_STATUS
+from .records import EXTRACTION_STATUS, exported_output, reviewed_documents
 from .selection import Selection, selected_rows
 
 CONTEXT = 160  # characters of clean text quoted on each side of a span
@@ -37,12 +39,13 @@ class Dossier:
     violations: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    imported: list[dict[str, Any]] = field(default_factory=list)
     generated: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"facility": self.facility, "generated": self.generated,
                 "documents": self.documents, "violations": self.violations,
-                "claims": self.claims, "mentions": self.mentions}
+                "claims": self.claims, "mentions": self.mentions, "imported": self.imported}
 
 
 def _facility_record(kb: KnowledgeBase, facility_id: str) -> dict[str, Any]:
@@ -79,15 +82,23 @@ def build_dossier(archive: Archive, facility_id: str) -> Dossier:
     kb = load_kb()
     dossier = Dossier(facility=_facility_record(kb, facility_id))
     counter = 0
+    reviewed_docs = 0
     with archive.reader() as conn:
+        reviewed = reviewed_documents(conn)
+        dossier.imported = [_imported(r) for r in imported_for(conn, facility=facility_id)]
         for row in selected_rows(conn, Selection(facility=facility_id)):
             text = row["text"] or ""
-            output = row["extraction_output"] or {}
+            exported, review = exported_output(conn, row, reviewed)
+            output = exported or {}
+            reviewed_docs += review is not None
             doc = {"id": row["id"], "title": row["title"] or row["original_name"],
                    "original_name": row["original_name"], "publisher": row["publisher"],
                    "published": row["published"], "url": row["url"],
                    "text_sha256": row["text_sha256"],
-                   "extractor": row["extraction_extractor"], "status": EXTRACTION_STATUS}
+                   "extractor": row["extraction_extractor"],
+                   "status": review["status"] if review else EXTRACTION_STATUS,
+                   "reviewed_by": review["reviewers"] if review else [],
+                   "last_reviewed_at": review["last_reviewed_at"] if review else None}
             dossier.documents.append(doc)
             for entry in output.get("facilities") or []:
                 if entry.get("id") == facility_id:
@@ -104,7 +115,8 @@ def build_dossier(archive: Archive, facility_id: str) -> Dossier:
                         "violation": entry.get("id"),
                         "label": category.label if category else entry.get("id"),
                         "rome_statute": category.rome_statute if category else [],
-                        **_citation(counter, doc, text, mention["start"], mention["end"])})
+                        **_citation(counter, doc, text, mention["start"], mention["end"]),
+                        **_state(mention)})
             for claim in output.get("claims") or []:
                 if claim.get("subject") != facility_id:
                     continue
@@ -113,14 +125,34 @@ def build_dossier(archive: Archive, facility_id: str) -> Dossier:
                     "measure": claim.get("measure"), "low": claim.get("low"),
                     "high": claim.get("high"), "as_of": claim.get("as_of"),
                     "attributed_to": claim.get("attributed_to") or [],
-                    **_citation(counter, doc, text, claim["start"], claim["end"])})
+                    **_citation(counter, doc, text, claim["start"], claim["end"]),
+                    **_state(claim)})
     if not dossier.documents:
         raise DocumentNotFound(f"no document's extraction names the facility {facility_id!r}: "
                                "check the id (e.g. kwanliso-15) or run `sillok extract` first")
+    total = len(dossier.documents)
+    status = EXTRACTION_STATUS if not reviewed_docs else \
+        "reviewed" if reviewed_docs == total else "partly-reviewed"
+    note = ("Facts below are machine extraction, not yet reviewed." if not reviewed_docs else
+            f"Facts from the {reviewed_docs} reviewed document(s) of {total} are the reviewed "
+            "extraction (rejected items left out, corrections applied; each marked); the rest "
+            "are machine extraction.")
     dossier.generated = {"at": custody.utc_now(), "archive": str(archive.root),
                          "actor": archive.settings.actor, "tool": f"sillok {__version__}",
-                         "extraction_status": EXTRACTION_STATUS}
+                         "extraction_status": status, "reviewed_documents": reviewed_docs,
+                         "extraction_note": note}
     return dossier
+
+
+def _state(item: dict[str, Any]) -> dict[str, Any]:
+    return {"review": item["review"]} if "review" in item else {}
+
+
+def _imported(record: dict[str, Any]) -> dict[str, Any]:
+    """A record from an imported dataset, as the dossier shows it with its source."""
+    keys = ("source", "source_title", "source_url", "kind", "external_id", "name",
+            "record_url", "retrieved", "facts", "origin")
+    return {k: record.get(k) for k in keys}
 
 
 def _e(value: Any) -> str:
@@ -132,10 +164,11 @@ def _quote(item: dict[str, Any]) -> str:
             f'{_e(item["after"])}…</blockquote>'
             f'<p class="cite">[{item["citation"]}] {_e(item["title"])}, document '
             f'<code>{_e(item["document"])}</code>, characters {item["start"]}–{item["end"]}'
-            "</p>")
+            + (f' <em>({_e(item["review"])})</em>' if item.get("review") else "") + "</p>")
 
 
-def _range(low: Any, high: Any) -> str:
+def amount(low: Any, high: Any) -> str:
+    """A figure or range as words: 5,000; 5,000–8,000; more than 500; up to 50,000."""
     if low is not None and high is not None:
         return f"{low:,}" if low == high else f"{low:,}–{high:,}"
     if low is not None:
@@ -166,7 +199,7 @@ def render_html(dossier: Dossier) -> str:
     generated = dossier.generated
     parts.append(f"<p class=\"cite\">Generated {_e(generated['at'])} by {_e(generated['actor'])}"
                  f" with {_e(generated['tool'])} from the archive {_e(generated['archive'])}. "
-                 "Facts below are machine extraction, not yet reviewed; each cites the exact "
+                 f"{_e(generated['extraction_note'])} Each fact cites the exact "
                  "characters of the document's clean text.</p>")
     parts.append(f"<h2>Violations reported ({len(dossier.violations)})</h2>")
     for item in dossier.violations:
@@ -177,9 +210,18 @@ def render_html(dossier: Dossier) -> str:
     parts.append(f"<h2>Figures ({len(dossier.claims)})</h2>")
     for item in dossier.claims:
         who = ", ".join(item["attributed_to"]) or "not attributed"
-        parts.append(f"<h3>{_e(item['measure'])}: {_e(_range(item['low'], item['high']))}"
+        parts.append(f"<h3>{_e(item['measure'])}: {_e(amount(item['low'], item['high']))}"
                      f"{' as of ' + _e(item['as_of']) if item['as_of'] else ''} "
                      f"<small>({_e(who)})</small></h3>" + _quote(item))
+    if dossier.imported:
+        parts.append(f"<h2>Records in imported datasets ({len(dossier.imported)})</h2><ul>")
+        for record in dossier.imported:
+            link = record["record_url"] or record["source_url"]
+            parts.append(f"<li>{_e(record['source_title'])} (<code>{_e(record['source'])}"
+                         f"</code>), record <code>{_e(record['external_id'])}</code>: "
+                         f"{_e(record['name'])}; retrieved {_e(record['retrieved'])}"
+                         + (f"; {_e(link)}" if link else "") + "</li>")
+        parts.append("</ul>")
     parts.append(f"<h2>Documents ({len(dossier.documents)})</h2><table><tr><th>title</th>"
                  "<th>publisher</th><th>published</th><th>SHA-256</th></tr>")
     for doc in dossier.documents:
@@ -191,20 +233,31 @@ def render_html(dossier: Dossier) -> str:
 
 def write_dossier(archive: Archive, facility_id: str, out: str | os.PathLike[str]
                   ) -> tuple[Path, Path, Dossier]:
-    """Write OUT (HTML) and its JSON twin beside it; log the export. Returns both paths."""
+    """Write OUT and its JSON twin beside it; log the export. Returns both paths.
+
+    OUT ending in ``.pdf`` is written as a PDF (:mod:`sillok.export.dossier_pdf`),
+    anything else as the HTML page.
+    """
     dossier = build_dossier(archive, facility_id)
-    html_path = Path(out).absolute()
-    json_path = html_path.with_suffix(".json")
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    page = render_html(dossier).encode("utf-8")
+    page_path = Path(out).absolute()
+    json_path = page_path.with_suffix(".json")
+    if page_path.suffix.lower() == ".pdf":
+        from .dossier_pdf import render_pdf
+
+        page, kind = render_pdf(dossier), "pdf"
+    else:
+        page, kind = render_html(dossier).encode("utf-8"), "html"
+    page_path.parent.mkdir(parents=True, exist_ok=True)
     twin = (json.dumps(dossier.as_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    html_path.write_bytes(page)
+    page_path.write_bytes(page)
     json_path.write_bytes(twin)
     with archive.writer() as conn:
         archive.log_event(conn, "export", "dossier", f"dossier/{facility_id}",
                           sha256_bytes(page), {
-                              "path": str(html_path), "json": str(json_path),
+                              "path": str(page_path), "format": kind, "json": str(json_path),
                               "json_sha256": sha256_bytes(twin), "facility": facility_id,
                               "documents": len(dossier.documents),
+                              "reviewed_documents": dossier.generated["reviewed_documents"],
+                              "imported_records": len(dossier.imported),
                               "citations": len(dossier.violations) + len(dossier.claims)})
-    return html_path, json_path, dossier
+    return page_path, json_path, dossier

@@ -88,7 +88,16 @@ def document_entity(archive: Archive, row: dict[str, Any]) -> EntityProxy:
         sourceUrl=row["url"], mimeType=row["media_type"], fileSize=row["size"],
         language=language, encoding=row["encoding"],
         contentHash=_sha1(archive.object_path(doc_id)), bodyText=row["text"],
-        notes=f"SHA-256 {doc_id}", parent=parents)
+        notes=[f"SHA-256 {doc_id}", *_review_note(row.get("review"))], parent=parents)
+
+
+def _review_note(review: dict[str, Any] | None) -> list[str]:
+    """Says, on the document, that its facts are the reviewed extraction and by whom."""
+    if not review:
+        return []
+    return [f"Extraction: {review['status']} by {', '.join(review.get('reviewers') or [])}"
+            f" (last decision {review.get('last_reviewed_at')}); rejected items left out, "
+            "corrections applied"]
 
 
 def mention_entities(doc_id: str, output: dict[str, Any], seen: dict[str, set[str]]

@@ -9,7 +9,8 @@ Layout of a package::
     data/custody.jsonl              the custody-log entries about those documents, whole
     data/originals/<sha256>         the original bytes, named by their SHA-256
     data/text/<sha256>.txt          the clean text (UTF-8)
-    data/extraction/<sha256>.json   the extraction, in canonical JSON
+    data/extraction/<sha256>.json   the machine's extraction, in canonical JSON
+    data/reviewed/<sha256>.json     the reviewed extraction, where review decisions exist
 
 The package is built in a hidden folder beside OUT and renamed into place when
 complete, so OUT is either a whole bag or absent. The export is then recorded in
@@ -54,6 +55,7 @@ class PackageResult:
     documents: int = 0
     texts: int = 0
     extractions: int = 0
+    reviewed: int = 0
     custody_entries: int = 0
     payload_oxum: str = ""
     tagmanifest_sha256: str = ""
@@ -62,7 +64,8 @@ class PackageResult:
     def as_dict(self) -> dict[str, Any]:
         return {"path": str(self.path), "export_id": self.export_id,
                 "selection": self.selection, "documents": self.documents, "texts": self.texts,
-                "extractions": self.extractions, "custody_entries": self.custody_entries,
+                "extractions": self.extractions, "reviewed": self.reviewed,
+                "custody_entries": self.custody_entries,
                 "payload_oxum": self.payload_oxum,
                 "tagmanifest_sha256": self.tagmanifest_sha256,
                 "custody_seq": self.custody_event.get("seq")}
@@ -83,7 +86,8 @@ def _readme() -> bytes:
 
 
 def _write_document(bag: BagWriter, archive: Archive, conn: Any, row: dict[str, Any],
-                    result: PackageResult) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+                    result: PackageResult, reviewed: set[str]
+                    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Write one document's files; return its documents.jsonl record and custody entries."""
     doc_id = str(row["id"])
     source = archive.object_path(doc_id)
@@ -103,14 +107,31 @@ def _write_document(bag: BagWriter, archive: Archive, conn: Any, row: dict[str, 
         text["file"] = f"data/text/{doc_id}.txt"
         result.texts += 1
     record["text"] = text
-    extraction = records.extraction_record(row)
+    output, review = records.exported_output(conn, row, reviewed)
+    extraction = records.extraction_record(row, review)
     if extraction is not None:
         bag.write_bytes(f"extraction/{doc_id}.json",
                         canonical_json(row["extraction_output"]).encode("utf-8"))
         extraction["file"] = f"data/extraction/{doc_id}.json"
         result.extractions += 1
+        if review is not None:
+            # The reviewed version is the one to use; the machine's stays beside it
+            # because its hash is the one the custody log's extract entry records.
+            data = canonical_json(output).encode("utf-8")
+            digests = bag.write_bytes(f"reviewed/{doc_id}.json", data)
+            extraction["reviewed"] = {"file": f"data/reviewed/{doc_id}.json",
+                                      "sha256": digests["sha256"]}
+            result.reviewed += 1
     record["extraction"] = extraction
     return record, records.custody_for(conn, doc_id)
+
+
+def _status(result: PackageResult) -> str:
+    machine = result.extractions - result.reviewed
+    overall = "machine" if not result.reviewed else \
+        "reviewed" if not machine else "partly-reviewed"
+    return (f"{overall} ({machine} machine, {result.reviewed} reviewed: use "
+            "data/reviewed/<sha256>.json where it exists)")
 
 
 def _bag_info(archive: Archive, result: PackageResult, selection: Selection,
@@ -120,7 +141,8 @@ def _bag_info(archive: Archive, result: PackageResult, selection: Selection,
     exported_at = custody.utc_now()
     summary = (f"{result.documents} document(s) ({selection.describe()}) from the Sillok "
                f"archive {archive.root}: originals, clean texts, {result.extractions} "
-               "machine extraction(s) and their custody-log entries")
+               f"extraction(s) ({result.reviewed} with a reviewed version) and their "
+               "custody-log entries")
     actor = archive.settings.actor
     return [
         ("Source-Organization", organization or f"{actor} (Sillok archive {archive.root.name})"),
@@ -136,7 +158,8 @@ def _bag_info(archive: Archive, result: PackageResult, selection: Selection,
         ("Sillok-Documents", result.documents),
         ("Sillok-Texts", result.texts),
         ("Sillok-Extractions", result.extractions),
-        ("Sillok-Extraction-Status", f"machine ({result.extractions} machine, 0 reviewed)"),
+        ("Sillok-Extraction-Status", _status(result)),
+        ("Sillok-Reviewed-Extractions", result.reviewed),
         ("Sillok-Custody-Entries", result.custody_entries),
         ("Sillok-Custody-Head", f"{head[0]} {head[1]}" if head else "empty"),
     ]
@@ -160,11 +183,13 @@ def build_package(archive: Archive, out: str | os.PathLike[str],
         searched = search_ids(archive, selection.query) if selection.query else None
         with archive.reader() as conn:
             head = custody.head(conn)
+            reviewed = records.reviewed_documents(conn)
             bag.write_bytes("README.txt", _readme())
             with bag.open("documents.jsonl") as doc_file, \
                     bag.open("custody.jsonl") as custody_file:
                 for row in selected_rows(conn, selection, searched):
-                    record, entries = _write_document(bag, archive, conn, row, result)
+                    record, entries = _write_document(bag, archive, conn, row, result,
+                                                      reviewed)
                     doc_file.write(json_line(record))
                     for entry in entries:
                         custody_file.write(json_line(entry))
@@ -189,7 +214,8 @@ def build_package(archive: Archive, out: str | os.PathLike[str],
             conn, "export", "package", result.export_id, result.tagmanifest_sha256, {
                 "path": str(target), "format": "bagit", "selection": selection.as_dict(),
                 "documents": result.documents, "texts": result.texts,
-                "extractions": result.extractions, "custody_entries": result.custody_entries,
+                "extractions": result.extractions, "reviewed": result.reviewed,
+                "custody_entries": result.custody_entries,
                 "payload_oxum": result.payload_oxum, "hashed": "tagmanifest-sha256.txt"})
     log.info("packaged %d document(s) into %s", result.documents, target)
     return result

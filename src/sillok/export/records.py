@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, false, func, or_, select, true
 
+from ..review import reviewed_extraction
+from ..review.tables import review_decisions
 from ..store.tables import (
     custody_events,
     document_links,
@@ -29,9 +31,13 @@ MENTION_FIELDS = ("facility_types", "facilities", "agencies", "organizations", "
 MENTION_KIND = {"facility_types": "facility_type", "facilities": "facility",
                 "agencies": "agency", "organizations": "organization",
                 "violations": "violation"}
-# The machine's output is all there is until review exists; a reviewed version,
-# when one is added, is exported instead and marked "reviewed".
+# A document without review decisions is exported as the machine gave it; one with
+# decisions is exported in its reviewed version (:func:`sillok.review.reviewed_extraction`)
+# and marked with the review status (reviewed or partly-reviewed).
 EXTRACTION_STATUS = "machine"
+REVIEW_FIELDS = ("status", "reviewed", "items", "reviewed_items", "accepted", "rejected",
+                 "corrected", "added", "reviewers", "last_reviewed_at", "machine_extractor",
+                 "machine_output_sha256")
 
 DOCUMENT_FIELDS = ("size", "media_type", "status", "reason", "original_name", "title", "author",
                    "publisher", "published", "url", "language", "encoding", "metadata",
@@ -172,12 +178,43 @@ def text_record(row: dict[str, Any]) -> dict[str, Any] | None:
             "created_at": row["text_created_at"]}
 
 
-def extraction_record(row: dict[str, Any]) -> dict[str, Any] | None:
+def extraction_record(row: dict[str, Any], review: dict[str, Any] | None = None
+                      ) -> dict[str, Any] | None:
+    """The extraction's provenance; ``status`` is ``machine`` or the review status, and
+    ``review`` (when decisions exist) who reviewed it, when, and what they decided."""
     if row["extraction_extractor"] is None:
         return None
-    return {"extractor": row["extraction_extractor"], "sha256": row["extraction_sha256"],
-            "text_sha256": row["extraction_text_sha256"],
-            "created_at": row["extraction_created_at"], "status": EXTRACTION_STATUS}
+    record = {"extractor": row["extraction_extractor"], "sha256": row["extraction_sha256"],
+              "text_sha256": row["extraction_text_sha256"],
+              "created_at": row["extraction_created_at"], "status": EXTRACTION_STATUS}
+    if review is not None:
+        record["status"] = review["status"]
+        record["review"] = review
+    return record
+
+
+# -- review --------------------------------------------------------------------------------
+
+def reviewed_documents(conn: Connection) -> set[str]:
+    """Ids of the documents with at least one review decision (a human-sized set)."""
+    return {str(doc) for (doc,) in conn.execute(
+        select(review_decisions.c.document_id).distinct())}
+
+
+def exported_output(conn: Connection, row: dict[str, Any], reviewed: set[str]
+                    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(the extraction to export, its review summary or None).
+
+    The reviewed version where review decisions exist, else the machine's output.
+    """
+    output = row["extraction_output"]
+    if output is None or str(row["id"]) not in reviewed:
+        return output, None
+    applied = reviewed_extraction(conn, str(row["id"]))
+    summary = applied.get("review") or {}
+    if not summary.get("reviewers"):
+        return output, None
+    return applied, {k: summary.get(k) for k in REVIEW_FIELDS}
 
 
 # -- flattening an extraction into rows ----------------------------------------------------
@@ -189,7 +226,7 @@ def mention_rows(doc_id: str, output: dict[str, Any]) -> Iterator[dict[str, Any]
             for mention in entry.get("mentions") or []:
                 yield {"document": doc_id, "kind": MENTION_KIND[field], "id": entry.get("id"),
                        "start": mention.get("start"), "end": mention.get("end"),
-                       "text": mention.get("text")}
+                       "text": mention.get("text"), **_review(mention)}
 
 
 def violation_rows(doc_id: str, output: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -199,7 +236,8 @@ def violation_rows(doc_id: str, output: dict[str, Any]) -> Iterator[dict[str, An
         first = mentions[0] if mentions else {}
         yield {"document": doc_id, "violation": entry.get("id"),
                "facilities": list(entry.get("facilities") or []), "mentions": len(mentions),
-               "start": first.get("start"), "end": first.get("end"), "text": first.get("text")}
+               "start": first.get("start"), "end": first.get("end"), "text": first.get("text"),
+               **_group_review(mentions)}
 
 
 def claim_rows(doc_id: str, output: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -209,7 +247,21 @@ def claim_rows(doc_id: str, output: dict[str, Any]) -> Iterator[dict[str, Any]]:
                "measure": claim.get("measure"), "low": claim.get("low"),
                "high": claim.get("high"), "as_of": claim.get("as_of"),
                "attributed_to": list(claim.get("attributed_to") or []),
-               "start": claim.get("start"), "end": claim.get("end"), "text": claim.get("text")}
+               "start": claim.get("start"), "end": claim.get("end"), "text": claim.get("text"),
+               **_review(claim)}
+
+
+def _review(item: dict[str, Any]) -> dict[str, str]:
+    """``{"review": state}`` for an item of a reviewed extraction; nothing for machine output."""
+    return {"review": str(item["review"])} if "review" in item else {}
+
+
+def _group_review(mentions: list[dict[str, Any]]) -> dict[str, str]:
+    """A violation row's review state: the one its mentions share, else "mixed"."""
+    states = {str(m["review"]) for m in mentions if "review" in m}
+    if not states:
+        return {}
+    return {"review": states.pop() if len(states) == 1 else "mixed"}
 
 
 def mentions_facility(output: dict[str, Any] | None, facility: str) -> bool:

@@ -43,11 +43,13 @@ CSV_COLUMNS = {
     "documents": ["id", "original_name", "title", "author", "publisher", "published", "url",
                   "language", "media_type", "size", "status", "reason", "ingested_at",
                   "text_sha256", "text_characters", "extractor", "extraction_sha256",
-                  "extraction_status", "facilities", "violations", "claims"],
-    "mentions": ["document", "kind", "id", "start", "end", "text"],
-    "violations": ["document", "violation", "facilities", "mentions", "start", "end", "text"],
+                  "extraction_status", "reviewed_by", "last_reviewed_at", "facilities",
+                  "violations", "claims"],
+    "mentions": ["document", "kind", "id", "start", "end", "text", "review"],
+    "violations": ["document", "violation", "facilities", "mentions", "start", "end", "text",
+                   "review"],
     "claims": ["document", "claim", "subject", "measure", "low", "high", "as_of",
-               "attributed_to", "start", "end", "text"],
+               "attributed_to", "start", "end", "text", "review"],
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -129,6 +131,8 @@ def _document_row(record: dict[str, Any], output: dict[str, Any] | None) -> dict
             "extractor": extraction.get("extractor"),
             "extraction_sha256": extraction.get("sha256"),
             "extraction_status": extraction.get("status"),
+            "reviewed_by": (extraction.get("review") or {}).get("reviewers"),
+            "last_reviewed_at": (extraction.get("review") or {}).get("last_reviewed_at"),
             "facilities": [e.get("id") for e in output.get("facilities") or []],
             "violations": [e.get("id") for e in output.get("violations") or []],
             "claims": len(output.get("claims") or []) if output else None}
@@ -143,9 +147,11 @@ def _full_record(archive: Archive, row: dict[str, Any], originals: str,
     if text is not None:
         text["text"] = row["text"]
     record["text"] = text
-    extraction = records.extraction_record(row)
+    extraction = records.extraction_record(row, row["review"])
     if extraction is not None:
         extraction["output"] = row["extraction_output"]
+        if row["review"] is not None:
+            extraction["reviewed_output"] = row["exported_output"]
     record["extraction"] = extraction
     record["custody"] = row["custody"]
     if originals == "base64":
@@ -170,6 +176,7 @@ class _Writer:
     extension = ""
 
     def __init__(self, folder: _Folder, stack: ExitStack, counts: dict[str, int]) -> None:
+        self.reviewed: set[str] = set()
         self.counts = counts
         for kind in self.counted:
             counts.setdefault(kind, 0)
@@ -182,6 +189,15 @@ class _Writer:
 
     def add(self, conn: Connection, row: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    def prepare(self, conn: Connection, row: dict[str, Any]) -> dict[str, Any] | None:
+        """Set ``row["exported_output"]`` (reviewed where decisions exist) and
+        ``row["review"]``; return the output."""
+        output, review = records.exported_output(conn, row, self.reviewed)
+        row["exported_output"], row["review"] = output, review
+        if review is not None:
+            self.counts["reviewed"] = self.counts.get("reviewed", 0) + 1
+        return output
 
     def facts(self, doc_id: str, output: dict[str, Any] | None) -> None:
         if not output:
@@ -207,8 +223,9 @@ class _JsonlWriter(_Writer):
 
     def add(self, conn: Connection, row: dict[str, Any]) -> None:
         row["custody"] = records.custody_for(conn, str(row["id"]))
+        output = self.prepare(conn, row)
         self.emit("documents", _full_record(self.archive, row, self.originals, self.folder))
-        self.facts(str(row["id"]), row["extraction_output"])
+        self.facts(str(row["id"]), output)
 
 
 class _CsvWriter(_Writer):
@@ -227,11 +244,12 @@ class _CsvWriter(_Writer):
         self.writers[kind].writerow({k: _cell(v) for k, v in value.items()})
 
     def add(self, conn: Connection, row: dict[str, Any]) -> None:
+        output = self.prepare(conn, row)
         record = records.document_metadata(row)
         record["text"] = records.text_record(row)
-        record["extraction"] = records.extraction_record(row)
-        self.emit("documents", _document_row(record, row["extraction_output"]))
-        self.facts(str(row["id"]), row["extraction_output"])
+        record["extraction"] = records.extraction_record(row, row["review"])
+        self.emit("documents", _document_row(record, output))
+        self.facts(str(row["id"]), output)
 
 
 class _FtmWriter(_Writer):
@@ -255,8 +273,8 @@ class _FtmWriter(_Writer):
         self.emit("entities", proxy.to_dict())
 
     def add(self, conn: Connection, row: dict[str, Any]) -> None:
+        output = self.prepare(conn, row)
         self.entity("documents", self.ftm.document_entity(self.archive, row))
-        output = row["extraction_output"]
         if output:
             doc_id = str(row["id"])
             for proxy in self.ftm.mention_entities(doc_id, output, self.seen):
@@ -303,6 +321,7 @@ def export_records(archive: Archive, out: str | os.PathLike[str], fmt: str = "js
         searched = search_ids(archive, selection.query) if selection.query else None
         with archive.reader() as conn, ExitStack() as stack:
             writer = _writer(fmt, folder, stack, result.counts, archive, originals)
+            writer.reviewed = records.reviewed_documents(conn)
             for row in selected_rows(conn, selection, searched):
                 writer.add(conn, row)
                 if on_document:

@@ -100,6 +100,7 @@ class _Logged:
     ingest_hashes: set[str] = field(default_factory=set)
     text_hashes: set[str] = field(default_factory=set)
     extractions: dict[str, str] = field(default_factory=dict)  # extractor -> newest hash
+    reviews: int = 0  # review decisions logged about the document
 
 
 def _check_custody(data: Path, report: PackageReport) -> dict[str, _Logged]:
@@ -128,6 +129,8 @@ def _check_custody(data: Path, report: PackageReport) -> dict[str, _Logged]:
             facts.ingest_hashes.add(str(entry["object_sha256"]))
         if details.get("text_sha256"):
             facts.text_hashes.add(str(details["text_sha256"]))
+        if entry["action"] == "review" and "/" in object_id:
+            facts.reviews += 1
         if entry["action"] == "extract" and "/" in object_id and entry["object_sha256"]:
             facts.extractions[object_id.split("/", 1)[1]] = str(entry["object_sha256"])
     for seq, (prev_hash, _digest) in sorted(links.items()):
@@ -197,6 +200,34 @@ def _check_document(data: Path, record: dict[str, Any], logged: dict[str, _Logge
         elif expected not in (hashlib.sha256(raw).hexdigest(), canonical):
             report.add("mismatch", str(extraction.get("file")), f"the extraction of {short} "
                        "does not match the hash its newest extract entry records: it was altered")
+        if isinstance(extraction.get("reviewed"), dict):
+            _check_reviewed(data, extraction["reviewed"], expected, facts, short, report)
+
+
+def _check_reviewed(data: Path, reviewed: dict[str, Any], machine_sha256: str | None,
+                    facts: _Logged, short: str, report: PackageReport) -> None:
+    """A reviewed extraction must be the one listed, rest on the logged machine output
+    and be backed by review entries in the custody log."""
+    where = str(reviewed.get("file"))
+    path = _safe_file(data, reviewed.get("file"))
+    if path is None or not path.is_file():
+        report.add("missing", where, f"the reviewed extraction of {short} is missing")
+        return
+    raw = path.read_bytes()
+    if hashlib.sha256(raw).hexdigest() != reviewed.get("sha256"):
+        report.add("mismatch", where, f"the reviewed extraction of {short} does not match the "
+                   "hash in documents.jsonl: it was altered")
+        return
+    try:
+        review = json.loads(raw).get("review") or {}
+    except (ValueError, AttributeError):
+        review = {}
+    if machine_sha256 is not None and review.get("machine_output_sha256") != machine_sha256:
+        report.add("mismatch", where, f"the reviewed extraction of {short} does not rest on "
+                   "the machine extraction the custody log records")
+    if facts.reviews == 0:
+        report.add("unlogged", where, f"the reviewed extraction of {short} has no review "
+                   "entries in custody.jsonl")
 
 
 def verify_package(path: str | os.PathLike[str]) -> PackageReport:

@@ -73,11 +73,18 @@ def read_kml(path: Path) -> tuple[str, list[Placemark]]:
     except ET.ParseError as exc:
         raise ConfigError(f"{path} is not valid KML: {exc}") from None
     marks: list[Placemark] = []
-    for mark in root.iter(f"{KML_NS}Placemark"):
+    for number, mark in enumerate(root.iter(f"{KML_NS}Placemark"), 1):
         coords = _kml_text(mark.find(f"{KML_NS}Point/{KML_NS}coordinates")).strip()
         if not coords:
             continue
-        lon, lat = (float(v) for v in coords.split(",")[:2])
+        try:
+            lon, lat = (float(v) for v in coords.split(",")[:2])
+        except ValueError:
+            raise ConfigError(f"{path} placemark {number}: coordinates {coords!r} are not "
+                              "'longitude,latitude[,altitude]'") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ConfigError(f"{path} placemark {number}: coordinates {coords!r} are out of "
+                              "range (KML gives longitude first, then latitude)")
         marks.append(
             Placemark(
                 name=_kml_text(mark.find(f"{KML_NS}name")).strip(),
@@ -90,11 +97,22 @@ def read_kml(path: Path) -> tuple[str, list[Placemark]]:
     return "", marks
 
 
-def read_hrnk(path: Path) -> tuple[str, list[Placemark]]:
-    """(retrieval date or "", placemarks) from HRNK's camps.json copy or a KML file."""
+@dataclass(frozen=True)
+class HrnkFile:
+    """An HRNK map file as read: retrieval date and URL (JSON copy only), placemarks."""
+
+    path: Path
+    retrieved: str
+    url: str | None
+    marks: list[Placemark]
+
+
+def load_hrnk(path: Path) -> HrnkFile:
+    """HRNK's camps.json copy or a KML export of the map (detected by the first byte)."""
     data = path.read_bytes()
     if data.lstrip()[:1] == b"<":
-        return read_kml(path)
+        retrieved, marks = read_kml(path)
+        return HrnkFile(path, retrieved, None, marks)
     try:
         raw: dict[str, Any] = json.loads(data)
         marks = [
@@ -109,7 +127,14 @@ def read_hrnk(path: Path) -> tuple[str, list[Placemark]]:
         ]
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: not an HRNK camps file ({exc})") from None
-    return str(raw.get("scrapedAt", ""))[:10], marks
+    url = raw.get("url")
+    return HrnkFile(path, str(raw.get("scrapedAt", ""))[:10], str(url) if url else None, marks)
+
+
+def read_hrnk(path: Path) -> tuple[str, list[Placemark]]:
+    """(retrieval date or "", placemarks) from HRNK's camps.json copy or a KML file."""
+    loaded = load_hrnk(path)
+    return loaded.retrieved, loaded.marks
 
 
 _DMS = re.compile(

@@ -89,8 +89,26 @@ def _places(name: str) -> tuple[list[str], str | None]:
     return places, county
 
 
+def _coordinate(raw: dict[str, Any], key: str) -> float | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ConfigError(f"NKPD record {raw.get('id')}: {key} {value!r} is not a number")
+    try:
+        return round(float(value), 6)
+    except ValueError:
+        raise ConfigError(f"NKPD record {raw.get('id')}: {key} {value!r} is not a number"
+                          ) from None
+
+
 def facts_from(raw: dict[str, Any]) -> NkpdFacts:
-    """Structured facts of one NKPD record."""
+    """Structured facts of one NKPD record; :class:`ConfigError` says what is wrong."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"NKPD record {raw!r} is not an object")
+    for key in ("id", "name"):
+        if not str(raw.get(key) or "").strip():
+            raise ConfigError(f"NKPD record {raw.get('id')}: {key} is missing")
     name = re.sub(r"\s+", " ", str(raw["name"])).strip()
     kind = TYPE_MAP.get(str(raw.get("type")))
     if kind is None:
@@ -101,7 +119,11 @@ def facts_from(raw: dict[str, Any]) -> NkpdFacts:
     numbered = _NUMBERED.search(name)
     number = int(numbered.group("n1") or numbered.group("n2")) if numbered else None
     places, county = _places(name)
-    lat, lon = raw.get("lat"), raw.get("lon")
+    lat, lon = _coordinate(raw, "lat"), _coordinate(raw, "lon")
+    if (lat is None) != (lon is None) or (lat is not None and not -90 <= lat <= 90) or \
+            (lon is not None and not -180 <= lon <= 180):
+        raise ConfigError(f"NKPD record {raw['id']}: coordinates {lat}, {lon} are not a "
+                          "latitude and longitude")
     edited = raw.get("edited")
     return NkpdFacts(
         record=str(raw["id"]),
@@ -111,8 +133,8 @@ def facts_from(raw: dict[str, Any]) -> NkpdFacts:
         province=str(raw["province"]) if raw.get("province") else None,
         county=county,
         places=places,
-        lat=round(float(lat), 6) if lat is not None else None,
-        lon=round(float(lon), 6) if lon is not None else None,
+        lat=lat,
+        lon=lon,
         agency=AGENCY_MAP.get(str(raw.get("agency"))),
         status=STATUS_MAP.get(str(raw.get("status")), "unknown"),
         as_of=str(edited) if edited else None,
@@ -120,11 +142,37 @@ def facts_from(raw: dict[str, Any]) -> NkpdFacts:
     )
 
 
-def read_nkpd(path: Path) -> tuple[str, list[NkpdFacts]]:
-    """(retrieval date, records) from the NKPD facilities.json export."""
+@dataclass(frozen=True)
+class NkpdFile:
+    """An NKPD export as read: when it was retrieved, from where, and the raw records."""
+
+    path: Path
+    retrieved: str
+    url: str | None
+    records: list[dict[str, Any]]
+
+
+def load_nkpd(path: Path) -> NkpdFile:
+    """The NKPD facilities.json export, checked for its shape (records not parsed yet)."""
     try:
-        data: dict[str, Any] = json.loads(path.read_bytes())
-        records = [facts_from(r) for r in data["facilities"]]
+        data = json.loads(path.read_bytes())
+        records = data["facilities"]
+        if not isinstance(records, list):
+            raise TypeError("'facilities' is not a list")
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: not an NKPD facilities file ({exc})") from None
-    return str(data.get("scrapedAt", ""))[:10], records
+    url = data.get("url")
+    return NkpdFile(path, str(data.get("scrapedAt", ""))[:10], str(url) if url else None,
+                    records)
+
+
+def read_nkpd(path: Path) -> tuple[str, list[NkpdFacts]]:
+    """(retrieval date, records) from the NKPD facilities.json export."""
+    loaded = load_nkpd(path)
+    records: list[NkpdFacts] = []
+    for number, raw in enumerate(loaded.records, 1):
+        try:
+            records.append(facts_from(raw))
+        except ConfigError as exc:
+            raise ConfigError(f"{path} record {number}: {exc}") from None
+    return loaded.retrieved, records

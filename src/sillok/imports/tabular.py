@@ -1,0 +1,192 @@
+"""A partner's CSV of facilities or incidents, read through a YAML mapping.
+
+Each row is checked against the knowledge base: a facility's type must be a known
+type, coordinates numbers in range, an incident's violations known categories and
+its date a date; a row that fails is reported with its row and line number and the
+file is not imported. A facility row is linked to the knowledge-base facility it
+describes (by type and number, or a name); an incident to the facility it names,
+where exactly one matches (otherwise it is kept unlinked with the name as given).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+from ..exc import ConfigError
+from ..kb import KnowledgeBase, load_kb, normalize_name
+from .mapping import Mapping
+from .reference import link_facility
+from .store import ImportedRecord, RowProblem
+
+STATUSES = ("operating", "closed", "unknown")
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class RowError(Exception):
+    """One bad value in a row (collected into a RowProblem)."""
+
+
+def _mapped(mapping: Mapping, field: str, value: str) -> str:
+    return mapping.values.get(field, {}).get(value, value)
+
+
+def _number(value: str | None, field: str, low: float, high: float) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value.replace(",", "") if field == "number" else value)
+    except ValueError:
+        raise RowError(f"{field} {value!r} is not a number") from None
+    if not low <= number <= high:
+        raise RowError(f"{field} {value} is out of range ({low:g} to {high:g})")
+    return number
+
+
+def _facility_type(kb: KnowledgeBase, mapping: Mapping, raw: str) -> str:
+    value = _mapped(mapping, "type", raw)
+    if value in kb.facility_types:
+        return value
+    key = normalize_name(value)
+    for kind in kb.facility_types.values():
+        if key in {normalize_name(n) for n in [kind.label, kind.label_ko, *kind.names]}:
+            return kind.id
+    raise RowError(f"unknown facility type {raw!r}: map it to one of "
+                   f"{', '.join(kb.facility_types)} under values.type in {mapping.path.name}")
+
+
+def _violation(kb: KnowledgeBase, mapping: Mapping, raw: str) -> str:
+    value = _mapped(mapping, "violations", raw)
+    if value in kb.violations:
+        return value
+    key = normalize_name(value)
+    for category in kb.violations.values():
+        if key in (normalize_name(category.label), normalize_name(category.label_ko)):
+            return category.id
+    raise RowError(f"unknown violation {raw!r}: map it to one of {', '.join(kb.violations)} "
+                   f"under values.violations in {mapping.path.name}")
+
+
+def _agency(kb: KnowledgeBase, mapping: Mapping, raw: str) -> str:
+    value = _mapped(mapping, "agency", raw)
+    if value in kb.agencies:
+        return value
+    key = normalize_name(value)
+    for agency in kb.agencies.values():
+        if key in {normalize_name(n) for n in [agency.name, agency.name_ko, *agency.aliases]}:
+            return agency.id
+    raise RowError(f"unknown agency {raw!r}: map it to one of {', '.join(kb.agencies)} "
+                   f"under values.agency in {mapping.path.name}")
+
+
+def _facility_row(kb: KnowledgeBase, mapping: Mapping, get: Any, listed: Any
+                  ) -> tuple[str, dict[str, Any], str | None]:
+    kind = _facility_type(kb, mapping, get("type"))
+    number = _number(get("number"), "number", 0, 10**6)
+    lat, lon = _number(get("lat"), "lat", -90, 90), _number(get("lon"), "lon", -180, 180)
+    if (lat is None) != (lon is None):
+        raise RowError("give both lat and lon, or neither")
+    status = get("status")
+    if status is not None:
+        status = _mapped(mapping, "status", status)
+        if status not in STATUSES:
+            raise RowError(f"status {get('status')!r} is not one of {', '.join(STATUSES)}: "
+                           f"map it under values.status in {mapping.path.name}")
+    as_of = get("as_of")
+    if as_of is not None and not DATE.match(as_of):
+        raise RowError(f"as_of {as_of!r} is not a date (2019, 2019-06 or 2019-06-30)")
+    agency = get("agency")
+    name = get("name")
+    facts = {"type": kind, "number": int(number) if number is not None else None,
+             "names": listed("names"), "province": get("province"), "county": get("county"),
+             "lat": lat, "lon": lon, "status": status, "as_of": as_of,
+             "agency": _agency(kb, mapping, agency) if agency else None, "notes": get("notes")}
+    linked = link_facility(kb, type_=kind, number=facts["number"],
+                           names=[name, *facts["names"]])
+    return name, facts, linked
+
+
+def _incident_row(kb: KnowledgeBase, mapping: Mapping, get: Any, listed: Any
+                  ) -> tuple[str, dict[str, Any], str | None]:
+    violations = [_violation(kb, mapping, v) for v in listed("violations")]
+    when = get("date")
+    if when is not None and not DATE.match(when):
+        raise RowError(f"date {when!r} is not a date (2019, 2019-06 or 2019-06-30)")
+    named = get("facility")
+    linked = None
+    if named is not None:
+        linked = link_facility(kb, names=[_mapped(mapping, "facility", named)])
+    facts = {"facility": named, "violations": violations, "date": when,
+             "place": get("place"), "description": get("description")}
+    title = get("title") or ", ".join(violations) or "incident"
+    return title, facts, linked
+
+
+def csv_records(path: Path, mapping: Mapping
+                ) -> tuple[list[ImportedRecord], list[RowProblem]]:
+    """Every row of ``path`` as a record, and the problems of the rows that failed."""
+    kb = load_kb()
+    try:
+        handle = path.open(encoding=mapping.encoding, newline="")
+    except (OSError, LookupError) as exc:
+        raise ConfigError(f"{path}: cannot open the CSV file ({exc})") from None
+    found: list[ImportedRecord] = []
+    problems: list[RowProblem] = []
+    with handle:
+        try:
+            reader = csv.DictReader(handle, delimiter=mapping.delimiter)
+            header = reader.fieldnames or []
+            absent = [f"{f} -> {c!r}" for f, c in mapping.columns.items() if c not in header]
+            if absent:
+                raise ConfigError(
+                    f"{path}: the mapping {mapping.path.name} names columns the file does not "
+                    f"have ({'; '.join(absent)}); its columns are {', '.join(header)}")
+            for number, row in enumerate(reader, 1):
+                where = f"row {number} (line {reader.line_num})"
+                record = _row(kb, mapping, row, where, problems, path)
+                if record is not None:
+                    found.append(record)
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path} is not {mapping.encoding} text ({exc.reason} at byte "
+                              f"{exc.start}): set encoding in {mapping.path.name}") from None
+        except csv.Error as exc:
+            raise ConfigError(f"{path} is not valid CSV: {exc}") from None
+    return found, problems
+
+
+def _row(kb: KnowledgeBase, mapping: Mapping, row: dict[str, Any], where: str,
+         problems: list[RowProblem], path: Path) -> ImportedRecord | None:
+    def get(field: str) -> str | None:
+        column = mapping.columns.get(field)
+        value = row.get(column) if column else None
+        text = value.strip() if isinstance(value, str) else None
+        return text or None
+
+    def listed(field: str) -> list[str]:
+        value = get(field)
+        return [v.strip() for v in (value or "").split(mapping.list_separator) if v.strip()]
+
+    try:
+        extra: Any = row.get(None)  # type: ignore[call-overload]
+        if extra:
+            raise RowError(f"{len(extra)} more cell(s) than the header has columns")
+        external = get("id")
+        if external is None:
+            raise RowError(f"the id column {mapping.columns['id']!r} is empty")
+        if mapping.kind == "facility":
+            if get("name") is None:
+                raise RowError(f"the name column {mapping.columns['name']!r} is empty")
+            if get("type") is None:
+                raise RowError(f"the type column {mapping.columns['type']!r} is empty")
+            name, facts, linked = _facility_row(kb, mapping, get, listed)
+        else:
+            name, facts, linked = _incident_row(kb, mapping, get, listed)
+    except RowError as exc:
+        problems.append(RowProblem(path.name, where, str(exc)))
+        return None
+    facts["row"] = {column: value for column, value in row.items() if column}
+    return ImportedRecord(kind=mapping.kind, external_id=external[:200], name=name,
+                          facts=facts, where=f"{where} (id {external})",
+                          facility_id=linked, record_url=get("url"))
