@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sillok import api
+from sillok.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from sillok.review import ReviewError, record_decision, reviewed_extraction
 from sillok.review.items import InvalidItem, flatten
 from sillok.store import custody
@@ -73,7 +74,7 @@ def test_reviewing_keeps_the_machine_output_and_records_who(site: Any) -> None:
         events = [e for e in custody.events(conn) if e["action"] == "review"]
     assert reviewed["review"]["reviewed"] is False
     assert reviewed["review"]["status"] == "partly-reviewed"
-    assert reviewed["review"]["machine_extractor"] == "sillok-rules@1.0.0"
+    assert reviewed["review"]["machine_extractor"] == f"{EXTRACTOR_NAME}@{EXTRACTOR_VERSION}"
     spans = {(m["start"], m["end"]) for g in reviewed["violations"] for m in g["mentions"]}
     assert (violation["start"], violation["end"]) not in spans
     fixed = [c for c in reviewed["claims"] if c["start"] == claim["start"]

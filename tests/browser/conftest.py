@@ -21,6 +21,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from test_web_support import PASSWORD, build_archive, make_public
+from testimony_support import CHEAP, PASSPHRASE
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -72,6 +73,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     os.environ.setdefault("SILLOK_ACTOR", "browser-test")
     archive = build_archive(tmp_path_factory.mktemp("browser"))
     make_public(archive, "seoul-ledger-yodok-satellite.html", "hostile-report.html")
+    from sillok import testimony
+
+    testimony.init_keys(archive, testimony.Credential.passphrase(PASSPHRASE), user="setup",
+                        kdf=CHEAP)
     port = _free_port()
     app = create_app(archive, allowed_hosts=["127.0.0.1", "localhost"])
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

@@ -1,5 +1,6 @@
 """The workspace in a real browser: sign in, upload, search, read a document, review a
-claim, look at a facility and the map; a hostile document runs and fetches nothing."""
+claim, look at a facility and the map, take in a testimony and read it as an analyst;
+a hostile document runs and fetches nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conftest import screenshot, sign_in
+from testimony_support import PASSPHRASE
 
 TEXT = "Former prisoners of Camp 16 near Hwasong described forced labour and beatings in 2019.\n"
 
@@ -146,3 +148,51 @@ def test_a_hostile_document_runs_nothing_and_fetches_nothing(page: Any, server: 
     outside = [url for url in requested
                if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != local]
     assert outside == []
+
+
+def test_take_in_a_testimony_and_read_it_as_an_analyst(page: Any, tmp_path: Path) -> None:
+    witness, relative = "Choe Min-gyong", "Choe Dal-sun"
+    sign_in(page, "investigator")
+    page.goto("/testimonies")
+    page.click("#new-testimony")
+    page.fill("input[name=passphrase]", PASSPHRASE)  # the keys are locked: unlock in the form
+    page.fill("input[name=interview_date]", "2024-05-14")
+    page.fill("input[name=interview_place]", "Seoul")
+    page.fill("input[name=interviewer]", "Park Ji-won")
+    page.fill("input[name=witness_name]", witness)
+    page.fill("textarea[name=relatives]", f"{relative} | sister | Hoeryong")
+    page.check("input[name=scopes][value=internal-analysis]")
+    page.fill("textarea[name=statement]",
+              f"I, {witness}, was held at Chongori (Kyohwaso No. 12) from 2009 to 2011. Guards "
+              f"beat prisoners. My sister {relative} still lives there.")
+    recording = tmp_path / "interview.ogg"
+    recording.write_bytes(b"OggS a recorded interview")
+    page.set_input_files("#testimony-files", [str(recording)])
+    page.click("#intake-submit")
+    page.wait_for_selector("#intake-result")
+    result = page.locator("#intake-result").inner_text()
+    assert "kyohwaso-12" in result and "2009-2011" in result and "1 file(s)" in result
+    screenshot(page, "testimony-intake")
+    page.click("#new-testimony-link")
+    page.wait_for_selector("#statement")
+    assert witness in page.locator("#identity").inner_text()
+    assert "interview.ogg" in page.locator("#files").inner_text()
+    page.click("#lock-keys")
+    page.wait_for_url("**/testimonies")
+
+    page.click("text=Sign out")
+    sign_in(page, "analyst")
+    page.goto("/testimonies")
+    page.select_option("#purpose-form select[name=purpose]", "internal-analysis")
+    page.click("#purpose-form button[type=submit]")
+    page.locator("#testimony-list a").first.click()
+    page.wait_for_url("**/testimonies/unlock**")  # locked for this session: unlock, come back
+    page.fill("input[name=passphrase]", PASSPHRASE)
+    page.click("#unlock-form button[type=submit]")
+    page.wait_for_selector("#statement")
+    statement = page.locator("#statement").inner_text()
+    assert "Chongori" in statement
+    assert witness not in page.content() and relative not in page.content()
+    assert page.locator("#identity").count() == 0 and page.locator("#files").count() == 0
+    assert "no clearance for identities" in page.locator("#withheld").inner_text()
+    screenshot(page, "testimony")

@@ -4,7 +4,10 @@ Kept for ever: entries are only ever appended, never updated, deleted or rotated
 away. The database refuses UPDATE and DELETE on the table (triggers created by the
 migration), and each entry holds the SHA-256 of the entry before it, so
 :func:`verify_audit` names any entry that was edited, removed or slipped in by
-someone who went around Sillok.
+someone who went around Sillok. Entries cut off the end leave no gap in the
+chain, so after every write transaction the newest entry's id and hash are also
+written to ``audit.head`` beside the database (as ``custody.head`` anchors the
+custody log); :func:`verify_audit` given that anchor names a shortened log.
 
 Callers pass an open write connection (``archive.writer()``); the entry commits
 or rolls back with the caller's own change, so a change is never recorded without
@@ -16,15 +19,23 @@ names) into ``details``: the log is plain text in the database.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select, text
 
 from ..ids import sha256_json
-from ..store.custody import GENESIS, utc_now
+from ..store.custody import GENESIS, read_anchor, utc_now
 from .tables import audit_log
 
-__all__ = ["audit_entries", "audit_log", "record_access", "verify_audit"]
+__all__ = ["ANCHOR_FILE", "AuditProblem", "advance_anchor", "audit_entries", "audit_log",
+           "check_audit", "head", "record_access", "verify_audit"]
+
+log = logging.getLogger(__name__)
+
+ANCHOR_FILE = "audit.head"  # in the archive folder, beside custody.head
 
 _HASHED = ("id", "at", "user", "action", "object_type", "object_id", "purpose", "details",
            "prev_hash")
@@ -88,19 +99,96 @@ def audit_entries(conn: Connection, *, user: str | None = None, object_id: str |
     ]
 
 
-def verify_audit(conn: Connection) -> list[str]:
-    """Check every entry's hash and link; return one message per problem (empty: intact)."""
-    problems: list[str] = []
+@dataclass(frozen=True)
+class AuditProblem:
+    """One place where the audit log does not add up."""
+
+    entry: int | None
+    kind: str  # deleted | edited | inserted-or-replaced | truncated
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def head(conn: Connection) -> tuple[int, str] | None:
+    """The newest entry's id and hash."""
+    row = conn.execute(select(audit_log.c.id, audit_log.c.entry_hash)
+                       .order_by(audit_log.c.id.desc()).limit(1)).first()
+    return (row.id, row.entry_hash) if row else None
+
+
+def _anchored(anchor: dict[str, Any]) -> tuple[int, str] | None:
+    try:
+        return int(anchor["seq"]), str(anchor["entry_hash"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def advance_anchor(conn: Connection, path: Path) -> tuple[int, str] | None:
+    """The head to write to ``path`` once the caller's transaction commits, or None.
+
+    None when nothing changed, and also when the entry the file names is gone or
+    differs: moving the anchor then would erase the only evidence that entries were
+    cut off the end, so it stays until someone restores the log and looks into it.
+    """
+    newest = head(conn)
+    if newest is None:
+        return None
+    anchor = read_anchor(path)
+    if anchor is None:
+        return newest
+    anchored = _anchored(anchor)
+    if anchored == newest:
+        return None
+    row = None if anchored is None else conn.execute(
+        select(audit_log.c.entry_hash).where(audit_log.c.id == anchored[0])).first()
+    if anchored is None or row is None or row.entry_hash != anchored[1]:
+        log.warning("%s does not match the audit log: not moving it; run `sillok verify`",
+                    path)
+        return None
+    return newest
+
+
+def check_audit(conn: Connection, anchor: dict[str, Any] | None = None
+                ) -> list[AuditProblem]:
+    """Check every entry's hash and link, and the newest against ``anchor`` (the
+    content of ``audit.head``, see :func:`sillok.store.custody.read_anchor`)."""
+    problems: list[AuditProblem] = []
     expected_prev, expected_id = GENESIS, 1
+    by_id: dict[int, str] = {}
     for row in conn.execute(select(audit_log).order_by(audit_log.c.id)):
         entry = dict(row._mapping)
-        if entry["id"] != expected_id:
-            problems.append(f"audit entries #{expected_id}–#{entry['id'] - 1} are missing")
+        number = entry["id"]
+        by_id[number] = entry["entry_hash"]
+        if number != expected_id:
+            problems.append(AuditProblem(number, "deleted", f"audit entries #{expected_id}–"
+                                         f"#{number - 1} are missing"))
         if _entry_hash(entry) != entry["entry_hash"]:
-            problems.append(f"audit entry #{entry['id']} was edited: its content no longer "
-                            "matches its hash")
-        elif entry["prev_hash"] != expected_prev and entry["id"] == expected_id:
-            problems.append(f"audit entry #{entry['id']} does not follow entry "
-                            f"#{entry['id'] - 1}: an entry was replaced or inserted")
-        expected_prev, expected_id = entry["entry_hash"], entry["id"] + 1
+            problems.append(AuditProblem(number, "edited", f"audit entry #{number} was "
+                                         "edited: its content no longer matches its hash"))
+        elif entry["prev_hash"] != expected_prev and number == expected_id:
+            problems.append(AuditProblem(number, "inserted-or-replaced", f"audit entry "
+                                         f"#{number} does not follow entry #{number - 1}: an "
+                                         "entry was replaced or inserted"))
+        expected_prev, expected_id = entry["entry_hash"], number + 1
+    if anchor:
+        anchored = _anchored(anchor)
+        if anchored is None or anchored[0] < 1:
+            problems.append(AuditProblem(None, "truncated", f"{ANCHOR_FILE} is unreadable: "
+                                         "the newest audit entry cannot be checked"))
+        elif anchored[0] not in by_id:
+            problems.append(AuditProblem(anchored[0], "truncated", f"audit entry "
+                                         f"#{anchored[0]}, recorded as the newest in "
+                                         f"{ANCHOR_FILE}, is gone: entries were deleted from "
+                                         "the end of the audit log"))
+        elif by_id[anchored[0]] != anchored[1]:
+            problems.append(AuditProblem(anchored[0], "edited", f"audit entry "
+                                         f"#{anchored[0]} differs from the hash recorded in "
+                                         f"{ANCHOR_FILE}: the log was rewritten"))
     return problems
+
+
+def verify_audit(conn: Connection, anchor: dict[str, Any] | None = None) -> list[str]:
+    """One message per problem in the audit log (empty: intact); see :func:`check_audit`."""
+    return [str(problem) for problem in check_audit(conn, anchor)]

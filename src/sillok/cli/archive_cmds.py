@@ -195,7 +195,8 @@ def register(cli: click.Group) -> None:
     @format_option
     @click.pass_context
     def verify(ctx: click.Context, fmt: str) -> None:
-        """Re-hash every original and check the custody log; exit 1 on any problem."""
+        """Re-hash every original and encrypted testimony file, check the custody and
+        audit logs; exit 1 on any problem."""
         report = api.verify(archive_from(ctx))
         if fmt == "json":
             print_json(report.as_dict())
@@ -206,7 +207,9 @@ def register(cli: click.Group) -> None:
                 f"[red]FAILED[/red] ({len(report.problems)} problem(s))"
             stdout.print(f"Verify {verdict}: {report.documents} documents, "
                          f"{report.originals_checked} originals re-hashed, "
-                         f"{report.log_entries} custody entries checked "
+                         f"{report.log_entries} custody entries, "
+                         f"{report.testimony_files} encrypted testimony files and "
+                         f"{report.audit_entries} audit entries checked "
                          f"in {report.elapsed:.2f} s")
         if not report.ok:
             sys.exit(1)

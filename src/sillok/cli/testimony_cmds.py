@@ -20,6 +20,7 @@ import yaml
 from .. import audit
 from .. import testimony as t
 from ..store.archive import Archive
+from ..store.custody import read_anchor
 from .common import archive_option, format_option, print_json, print_table, stdout
 from .keys_cmds import archive_of, key_file_option, register_audit, register_keys, unlock
 
@@ -347,11 +348,13 @@ def _register_testimony_changes(testimony: click.Group) -> None:
     @archive_option
     @click.pass_context
     def testimony_verify(ctx: click.Context) -> None:
-        """Check the encrypted files and the audit log without a key; exit 1 on a problem."""
+        """Check the encrypted files and the audit log without a key; exit 1 on a problem.
+
+        `sillok verify` runs the same checks with those of the documents."""
         archive = archive_of(ctx)
         problems = t.verify_files(archive)
         with archive.reader() as conn:
-            problems += audit.verify_audit(conn)
+            problems += audit.verify_audit(conn, read_anchor(archive.audit_anchor_path))
         for problem in problems:
             click.echo(problem)
         if problems:

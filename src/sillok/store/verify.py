@@ -1,4 +1,5 @@
-"""Proving that nothing was altered: originals, clean texts and the custody log."""
+"""Proving that nothing was altered: originals, clean texts, the custody log, the
+encrypted testimony files and the audit log (all checked without a key)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
+from .. import audit
 from ..ids import sha256_bytes, sha256_file
+from ..testimony.files import check_files
 from . import custody
 from .archive import Archive
 from .tables import custody_events, documents, texts
@@ -28,6 +31,8 @@ class VerifyReport:
     documents: int = 0
     originals_checked: int = 0
     log_entries: int = 0
+    testimony_files: int = 0
+    audit_entries: int = 0
     problems: list[Problem] = field(default_factory=list)
     elapsed: float = 0.0
 
@@ -39,6 +44,7 @@ class VerifyReport:
         return {
             "ok": self.ok, "documents": self.documents,
             "originals_checked": self.originals_checked, "log_entries": self.log_entries,
+            "testimony_files": self.testimony_files, "audit_entries": self.audit_entries,
             "elapsed_seconds": round(self.elapsed, 3),
             "problems": [{"kind": p.kind, "object": p.object_id, "message": p.message}
                          for p in self.problems],
@@ -86,8 +92,24 @@ def _check_coverage(conn: Connection, report: VerifyReport) -> None:
                 "unlogged", doc_id, f"document {doc_id} has no ingest entry in the custody log"))
 
 
+def _check_testimony_files(archive: Archive, report: VerifyReport) -> None:
+    report.testimony_files, problems = check_files(archive)
+    report.problems += [Problem(p.kind, p.object_id, p.message) for p in problems]
+
+
+def _check_audit(archive: Archive, conn: Connection, report: VerifyReport) -> None:
+    anchor = custody.read_anchor(archive.audit_anchor_path)
+    for problem in audit.check_audit(conn, anchor):
+        report.problems.append(Problem(problem.kind, f"audit#{problem.entry}"
+                                       if problem.entry is not None else audit.ANCHOR_FILE,
+                                       problem.message))
+    report.audit_entries = int(conn.execute(
+        select(func.count()).select_from(audit.audit_log)).scalar_one())
+
+
 def verify_archive(archive: Archive) -> VerifyReport:
-    """Re-hash every original and text, check the custody chain, and log the check."""
+    """Re-hash every original, text and encrypted testimony file, check the custody and
+    audit chains against their head files, and log the check."""
     started = time.perf_counter()
     report = VerifyReport()
     with archive.reader() as conn:
@@ -99,10 +121,13 @@ def verify_archive(archive: Archive) -> VerifyReport:
             report.problems.append(Problem(problem.kind, f"custody#{problem.seq}",
                                            problem.message))
         report.log_entries = custody.count(conn)
+        _check_audit(archive, conn, report)
+    _check_testimony_files(archive, report)
     report.elapsed = time.perf_counter() - started
     with archive.writer() as conn:
         archive.log_event(conn, "verify", "archive", str(archive.root), None, {
             "ok": report.ok, "documents": report.documents,
             "originals_checked": report.originals_checked, "log_entries": report.log_entries,
+            "testimony_files": report.testimony_files, "audit_entries": report.audit_entries,
             "problems": len(report.problems)})
     return report

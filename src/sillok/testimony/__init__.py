@@ -28,7 +28,7 @@ from .errors import (
     VaultError,
 )
 from .export import export_testimonies
-from .files import FileInput, verify_files
+from .files import FileInput, FileProblem, check_files, verify_files
 from .importer import import_testimonies, load_mapping
 from .intake import record_from_dict
 from .keys import (
@@ -61,10 +61,11 @@ from .views import list_testimonies, read_testimony_file, search_testimonies, vi
 __all__ = [
     "ANONYMISED", "CLEARED_ROLES", "NAMED", "PURPOSES", "RECORD_KEEPING", "RISK_LEVELS",
     "ROLES", "SCOPES", "AddResult", "Consent", "ConsentRefused", "Credential", "FileInput",
-    "Identity", "ImportFailed", "InvalidTestimony", "KdfParams", "Location", "Relative",
+    "FileProblem", "Identity", "ImportFailed", "InvalidTestimony", "KdfParams", "Location",
+    "Relative",
     "RowError", "TestimonyError", "TestimonyInput", "TestimonyNotFound", "Vault", "VaultError",
     "add_credential", "add_redaction", "add_testimony", "attach_files", "change_consent",
-    "coarsen_coordinates_in_text", "coarsen_location", "export_testimonies",
+    "check_files", "coarsen_coordinates_in_text", "coarsen_location", "export_testimonies",
     "import_testimonies", "init_keys", "key_text", "list_slots", "list_testimonies",
     "load_mapping", "parse_key_text", "read_testimony_file", "record_from_dict", "remove_slot",
     "rotate_master_key", "search_testimonies", "unlock", "verify_files", "view_testimony",

@@ -45,11 +45,17 @@ class FileInput:
             data = target.read_bytes()
         except OSError as exc:
             raise InvalidTestimony("files", f"cannot read {target}: {exc.strerror}") from None
-        media_type = mimetypes.guess_type(target.name)[0]
+        return cls.from_bytes(data, target.name, kind)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str, kind: str | None = None) -> FileInput:
+        """A file received some other way (a web upload); the kind is guessed from the
+        name when not given: audio, video, scan (images) or document."""
+        media_type = mimetypes.guess_type(name)[0]
         guessed = "audio" if (media_type or "").startswith("audio/") else \
             "video" if (media_type or "").startswith("video/") else \
             "scan" if (media_type or "").startswith("image/") else "document"
-        return cls(data, target.name, kind or guessed, media_type)
+        return cls(data, name, kind or guessed, media_type)
 
 
 def folder(archive: Archive) -> Path:
@@ -126,22 +132,45 @@ def open_file(conn: Connection, archive: Archive, vault: Vault, testimony_id: st
     return meta, data
 
 
-def verify_files(archive: Archive) -> list[str]:
-    """Problems with the encrypted files, checked without a key: missing, altered, extra."""
-    problems: list[str] = []
+@dataclass(frozen=True)
+class FileProblem:
+    """One encrypted file that does not verify: ``kind`` is missing, altered or extra."""
+
+    kind: str
+    object_id: str  # T-…/<first 16 of the file id>, or the stray path
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
+def check_files(archive: Archive) -> tuple[int, list[FileProblem]]:
+    """Re-hash every encrypted file without a key: how many were checked, and problems
+    (a recorded file missing or altered, a file nobody recorded)."""
+    problems: list[FileProblem] = []
     with archive.reader() as conn:
         known = {row.id: row.testimony_id for row in conn.execute(
             select(testimony_files.c.id, testimony_files.c.testimony_id))}
-    for file_id, testimony_id in known.items():
+    for file_id, testimony_id in sorted(known.items(), key=lambda item: item[1]):
         path = blob_path(archive, file_id)
+        name = f"{testimony_id}/{file_id[:16]}"
         if not path.is_file():
-            problems.append(f"missing: file {file_id[:16]} of {testimony_id}")
+            problems.append(FileProblem("missing", name, f"file {file_id[:16]} of "
+                                        f"{testimony_id} is missing from {FOLDER}/"))
         elif sha256_bytes(path.read_bytes()) != file_id:
-            problems.append(f"altered: file {file_id[:16]} of {testimony_id}")
+            problems.append(FileProblem("altered", name, f"file {file_id[:16]} of "
+                                        f"{testimony_id} was altered: the encrypted bytes no "
+                                        "longer match their SHA-256"))
     root = folder(archive)
     if root.is_dir():
         for path in sorted(root.rglob("*")):
             if path.is_file() and path.name not in known:
-                problems.append(f"extra: {path.relative_to(archive.root)} is not a recorded "
-                                "file (left by an interrupted intake, or placed there)")
-    return problems
+                where = str(path.relative_to(archive.root))
+                problems.append(FileProblem("extra", where, f"{where} is not a recorded file "
+                                            "(left by an interrupted intake, or placed there)"))
+    return len(known), problems
+
+
+def verify_files(archive: Archive) -> list[str]:
+    """Problems with the encrypted files, checked without a key: missing, altered, extra."""
+    return [str(problem) for problem in check_files(archive)[1]]

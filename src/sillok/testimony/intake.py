@@ -69,7 +69,11 @@ def _locations(value: Any) -> list[Location]:
     for item in value or []:
         if not isinstance(item, Mapping):
             raise InvalidTestimony("locations", "each location must be a mapping")
-        place = Location.from_json(item)
+        try:
+            place = Location.from_json(item)
+        except (TypeError, ValueError):
+            raise InvalidTestimony("locations", f"lat {item.get('lat')!r} and lon "
+                                   f"{item.get('lon')!r} must be decimal degrees") from None
         if place.kind not in LOCATION_KINDS:
             raise InvalidTestimony("locations", f"kind {place.kind!r} is not one of "
                                    f"{', '.join(LOCATION_KINDS)}")

@@ -15,9 +15,10 @@ from ..audit import record_access
 from ..store.archive import Archive
 from .consent import Access, check_role_and_purpose, decide
 from .crypto import keyed_index
-from .errors import ConsentRefused
+from .errors import ConsentRefused, InvalidTestimony
 from .files import open_file
 from .keys import Vault
+from .model import PERIOD
 from .records import consent_of, load_row
 from .render import links_of, log_output, metadata_of, render
 from .tables import testimonies
@@ -84,6 +85,13 @@ def _period_overlaps(period: str, wanted: str) -> bool:
     return a <= d and c <= b
 
 
+def _check_period(period: str | None) -> None:
+    match = PERIOD.match(period.strip()) if period else None
+    if period and (match is None or (match.group(2) and match.group(2) < match.group(1))):
+        raise InvalidTestimony("period", f"{period!r} is not a year or a range of years "
+                               "such as 1995-2000")
+
+
 def _candidates(conn: Connection, *, facility: str | None, violation: str | None,
                 period: str | None, witness: str | None) -> list[Any]:
     rows = list(conn.execute(select(testimonies).order_by(testimonies.c.interview_date,
@@ -97,7 +105,7 @@ def _candidates(conn: Connection, *, facility: str | None, violation: str | None
             continue
         if violation and violation not in links["violation"]:
             continue
-        if period and not any(_period_overlaps(p, period) for p in links["period"]):
+        if period and not any(_period_overlaps(p, period.strip()) for p in links["period"]):
             continue
         kept.append(row)
     return kept
@@ -111,6 +119,7 @@ def list_testimonies(archive: Archive, *, user: str, role: str, purpose: str,
     Needs no key: only unencrypted fields are listed.
     """
     check_role_and_purpose(role, purpose)
+    _check_period(period)
     with archive.writer() as conn:
         shown: list[dict[str, Any]] = []
         excluded: list[dict[str, str]] = []
@@ -148,6 +157,7 @@ def search_testimonies(archive: Archive, vault: Vault, query: str, *, user: str,
     whether a given query was made; the database alone does not reveal it.
     """
     check_role_and_purpose(role, purpose)
+    _check_period(period)
     terms = [t for t in query.casefold().split() if t]
     hits: list[dict[str, Any]] = []
     excluded: list[dict[str, str]] = []

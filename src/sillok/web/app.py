@@ -22,10 +22,12 @@ from . import (
     routes_documents,
     routes_review,
     routes_search,
+    routes_testimony,
     routes_upload,
 )
 from .auth import NotAuthenticated
 from .render import make_templates, render
+from .routes_testimony import KeysLocked
 from .security import SecurityHeaders
 from .state import STATIC, WebState
 
@@ -73,7 +75,7 @@ def create_app(archive: ArchiveRef = None, *, secure_cookies: bool = False,
     app.add_middleware(SecurityHeaders, allowed_hosts=allowed_hosts)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (routes_auth, routes_documents, routes_upload, routes_search,
-                   routes_analysis, routes_review, routes_admin):
+                   routes_analysis, routes_review, routes_admin, routes_testimony):
         app.include_router(module.router)
 
     @app.exception_handler(NotAuthenticated)
@@ -83,6 +85,15 @@ def create_app(archive: ArchiveRef = None, *, secure_cookies: bool = False,
                                 status_code=401)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(KeysLocked)
+    async def keys_locked(request: Request, _exc: KeysLocked) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"error": "the testimony keys are locked: POST "
+                                 "/api/testimonies/unlock with the passphrase first",
+                                 "status": 423}, status_code=423)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/testimonies/unlock?next={quote(target)}", status_code=303)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

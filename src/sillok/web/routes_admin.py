@@ -14,7 +14,7 @@ from ..exc import SillokError
 from .auditing import record_in
 from .auth import Admin, Principal
 from .render import twin
-from .state import archive_of
+from .state import archive_of, web_state
 
 router = APIRouter(tags=["admin"])
 FormText = Annotated[str, Form()]
@@ -74,6 +74,7 @@ def _change(request: Request, who: Principal, username: str, change: UserChange
         raise HTTPException(400, str(exc)) from None
     if user is None:
         raise HTTPException(400, "nothing to change: give role, active or password")
+    web_state(request).vaults.drop_user(user.username)  # unlocked testimony keys too
     return user.as_dict()
 
 

@@ -119,6 +119,7 @@ def _sign_out(request: Request, who: Principal) -> None:
     with archive_of(request).writer() as conn:
         end_session(conn, who.token)
         record_in(conn, request, who, "logout", "account", who.username)
+    web_state(request).vaults.drop(who.token)
 
 
 @router.post("/logout", include_in_schema=False)
@@ -164,6 +165,7 @@ def _change_own_password(request: Request, who: Principal, change: PasswordChang
             record_in(conn, request, who, "change-password", "account", who.username)
     except WeakPassword as exc:
         raise HTTPException(400, str(exc)) from None
+    web_state(request).vaults.drop_user(who.username)  # every session of theirs ended
 
 
 @router.post("/account/password", include_in_schema=False)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from ..store.archive import Archive
+from .vaults import VaultStore
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -25,6 +26,7 @@ class WebState:
     templates: Jinja2Templates
     secure_cookies: bool = False
     upload_limit: int = 2 * 1024 * 1024 * 1024
+    vaults: VaultStore = field(default_factory=VaultStore)  # testimony keys, per session
 
 
 def web_state(request: Request) -> WebState:
