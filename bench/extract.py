@@ -24,13 +24,12 @@ SOURCES = [ROOT.parent / "shared" / "corpus" / "dev", ROOT / "tests" / "eval" / 
 
 
 def build_report(size: int, korean: bool = False) -> str:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from score_dev import read_text
+    from sillok.api import parse_file
 
     paragraphs: list[str] = []
     for folder in SOURCES:
         if folder.is_dir():
-            paragraphs.extend(read_text(path) for path in sorted(folder.glob("*.txt")))
+            paragraphs.extend(parse_file(path).text for path in sorted(folder.glob("*.txt")))
     if korean:  # only the Korean evaluation documents
         paragraphs = [p for p in paragraphs if len(re.findall("[\uac00-\ud7a3]", p)) * 2 >
                       len(re.findall("[A-Za-z]", p))]

@@ -76,6 +76,22 @@ def test_record_for_a_report_paragraph() -> None:
     }
 
 
+def test_record_links_every_facility_of_a_coordinated_list() -> None:
+    text = ("HRNK identified five operating camps: No. 14 in Kaechun, No. 15 in Yoduk and "
+            "No. 25 in Chungjin. Prisoners in these camps were forced to work in mines.\n\n"
+            "통일연구원이 파악한 관리소는 제14호(개천), 제16호(화성) 등이다. "
+            "개천 제1교화소에서는 구타가 일상적이었다.")
+    record = extract_text(text, document="r.txt", sha256="0" * 64)
+    assert [f["id"] for f in record["facilities"]] == [
+        "kwanliso-14", "kwanliso-15", "kwanliso-16", "kwanliso-25", "kyohwaso-1"]
+    for facility in record["facilities"]:
+        for mention in facility["mentions"]:
+            assert text[mention["start"]:mention["end"]] == mention["text"]
+    violations = {v["id"]: v["facilities"] for v in record["violations"]}
+    assert violations["forced-labour"] == ["kwanliso-14", "kwanliso-15", "kwanliso-25"]
+    assert violations["torture"] == ["kyohwaso-1"]
+
+
 @dataclass
 class Checked:
     path: Path

@@ -128,6 +128,157 @@ def test_korean_numbered_lists() -> None:
     assert spans("15호관리소에 수감", "facility") == [("15호관리소", "kwanliso-15")]
 
 
+def exact(text: str) -> list[tuple[str, str]]:
+    """Facility spans of ``text``, after checking every offset indexes the text."""
+    found = find_mentions(text)
+    for mention in found:
+        assert text[mention.start : mention.end] == mention.text
+    return [(m.text, m.id) for m in found if m.kind == "facility"]
+
+
+def test_list_after_a_colon_takes_its_head() -> None:
+    text = (
+        "HRNK identified five operating camps: No. 14 in Kaechun, No. 15 in Yoduk, "
+        "No. 16 in Hwasung, No. 25 in Chungjin, and the Choma-bong Restricted Area."
+    )
+    assert exact(text) == [
+        ("No. 14", "kwanliso-14"),
+        ("Kaechun", "kwanliso-14"),
+        ("No. 15", "kwanliso-15"),
+        ("Yoduk", "kwanliso-15"),
+        ("No. 16", "kwanliso-16"),
+        ("Hwasung", "kwanliso-16"),
+        ("No. 25", "kwanliso-25"),
+        ("Chungjin", "kwanliso-25"),
+        ("Choma-bong Restricted Area", "choma-bong"),
+    ]
+    text = "KINU believes five camps to be in operation: No. 14 in Kaechon and No. 18 in Pukchang."
+    assert linked(text, "facility") == {"kwanliso-14", "kwanliso-18"}
+    text = "political prison camps, namely No. 14, No. 15 and No. 16"
+    assert exact(text) == [
+        ("No. 14", "kwanliso-14"),
+        ("No. 15", "kwanliso-15"),
+        ("No. 16", "kwanliso-16"),
+    ]
+    # a typed head keeps its type across the list: Kaechon and Hoeryong are kyohwaso here
+    text = "kyohwaso such as No. 1 and No. 12, in Kaechon and Hoeryong respectively"
+    assert linked(text, "facility") == {"kyohwaso-1", "kyohwaso-12"}
+
+
+def test_coordinated_list_inherits_the_type_of_its_head() -> None:
+    text = "political prison camps No. 14 in Kaechon, No. 15 in Yodok, No. 16 in Hwasong"
+    assert exact(text) == [
+        ("political prison camps No. 14", "kwanliso-14"),
+        ("Kaechon", "kwanliso-14"),
+        ("No. 15", "kwanliso-15"),
+        ("Yodok", "kwanliso-15"),
+        ("No. 16", "kwanliso-16"),
+        ("Hwasong", "kwanliso-16"),
+    ]
+    text = "Kyohwaso No. 1 and No. 12 are in Kaechon and Hoeryong."
+    assert exact(text) == [
+        ("Kyohwaso No. 1", "kyohwaso-1"),
+        ("No. 12", "kyohwaso-12"),
+        ("Kaechon", "kyohwaso-1"),
+        ("Hoeryong", "kyohwaso-12"),
+    ]
+    assert exact("kwanliso 14, 15, 16 and 25 remain open.") == [
+        ("kwanliso 14", "kwanliso-14"),
+        ("15", "kwanliso-15"),
+        ("16", "kwanliso-16"),
+        ("25", "kwanliso-25"),
+    ]
+    text = "Camps 14, 15 and 16, and Camp 25 on the outskirts of Chongjin."
+    assert linked(text, "facility") == {"kwanliso-14", "kwanliso-15", "kwanliso-16", "kwanliso-25"}
+    # a head whose number does not exist links nothing, and leaves the place alone
+    assert linked("He was in Kyohwaso No. 14 in Kaechon.", "facility") == set()
+
+
+def test_number_beside_a_place_picks_the_facility_it_hosts() -> None:
+    # no type word at all: of Kaechon's facilities only kwanliso-14 is No. 14
+    assert exact("No. 14 in Kaechun") == [("No. 14", "kwanliso-14"), ("Kaechun", "kwanliso-14")]
+    assert exact("Kaechon (No. 1) and Hoeryong (No. 22)") == [
+        ("Kaechon", "kyohwaso-1"),
+        ("No. 1", "kyohwaso-1"),
+        ("Hoeryong", "kwanliso-22"),
+        ("No. 22", "kwanliso-22"),
+    ]
+    assert linked("No. 12 in Hoeryong", "facility") == {"kyohwaso-12"}
+    assert exact("회령(22호)와 회령(12호)") == [
+        ("회령", "kwanliso-22"),
+        ("22호", "kwanliso-22"),
+        ("회령", "kyohwaso-12"),
+        ("12호", "kyohwaso-12"),
+    ]
+    # a number Kaechon hosts no facility with, or a decree's number, links nothing
+    assert linked("No. 7 in Kaechon", "facility") == set()
+    assert linked("Decree No. 1 in Kaechon", "facility") == set()
+
+
+def test_korean_coordinated_lists() -> None:
+    assert exact("15호, 16호 관리소") == [("15호", "kwanliso-15"), ("16호 관리소", "kwanliso-16")]
+    text = "운영 중인 관리소는 제14호(개천), 제15호(요덕), 제16호(화성), 제25호(청진) 등 4곳이다."
+    assert exact(text) == [
+        ("제14호", "kwanliso-14"),
+        ("개천", "kwanliso-14"),
+        ("제15호", "kwanliso-15"),
+        ("요덕", "kwanliso-15"),
+        ("제16호", "kwanliso-16"),
+        ("화성", "kwanliso-16"),
+        ("제25호", "kwanliso-25"),
+        ("청진", "kwanliso-25"),
+    ]
+    text = "개천(14호)·요덕(15호)·화성(16호)·청진(25호) 등 4곳의 정치범수용소에"
+    assert [i for _, i in exact(text)] == [
+        "kwanliso-14",
+        "kwanliso-14",
+        "kwanliso-15",
+        "kwanliso-15",
+        "kwanliso-16",
+        "kwanliso-16",
+        "kwanliso-25",
+        "kwanliso-25",
+    ]
+    assert exact("제14·15·16호 관리소") == [
+        ("제14", "kwanliso-14"),
+        ("15", "kwanliso-15"),
+        ("16호 관리소", "kwanliso-16"),
+    ]
+    # the list takes the type after it: 1호 and 12호 of 교화소 are kyohwaso, not kwanliso
+    assert linked("1호, 12호 교화소", "facility") == {"kyohwaso-1", "kyohwaso-12"}
+    assert exact("개천 제1교화소, 전거리 제12교화소 등") == [
+        ("개천", "kyohwaso-1"),
+        ("제1교화소", "kyohwaso-1"),
+        ("전거리", "kyohwaso-12"),
+        ("제12교화소", "kyohwaso-12"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Articles 14, 15 and 16 of the Criminal Law guarantee due process.",
+        "Decree No. 15 of 2014 was never published.",
+        "Children 14, 15 and 16 years old were held with adults.",
+        "The camp held children aged 14, 15 and 16.",
+        "Camp No. 15 of 2014 regulations",
+        "The camps: No. 15 of 2014 decree",
+        "The camp rules: No. 1 is obedience, No. 2 is silence.",
+        "prisons including No. 1 Middle School",
+        "법령 제14호, 제15호에 따라",
+        "Section 14, 15 and 16 of the report",
+    ],
+)
+def test_numbered_lists_that_are_not_facilities(text: str) -> None:
+    assert linked(text, "facility") == set()
+
+
+def test_type_word_must_stand_next_to_the_place() -> None:
+    assert linked("The kyohwaso system is harsh. He was born in Kaechon.", "facility") == set()
+    assert linked("A kwanliso official who defected was born in Hoeryong.", "facility") == set()
+    assert linked("the kyohwaso, located in Kaechon", "facility") == {"kyohwaso-1"}
+
+
 def test_numbers_that_are_not_facilities() -> None:
     assert linked("The camp is 15 km from the border.", "facility") == set()
     assert linked("held in the camp for 14 years", "facility") == set()
@@ -303,6 +454,13 @@ FRAGMENTS = [
     "U.N.",
     "15호",
     "Kyo-hwa-so No. 8",
+    "camps: ",
+    "No. 14 in Kaechun",
+    "개천(14호)",
+    "·",
+    "제1교화소",
+    "14·15",
+    "Kaechon (No. 1)",
 ]
 
 

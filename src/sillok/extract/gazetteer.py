@@ -10,22 +10,25 @@ expression (one pass over the text, a few milliseconds for a 30 KB report):
   written; Hangul spellings match inside words because Korean attaches particles
   (요덕수용소에서, 관리소는).
 
-Numbers are read by a small grammar on top: a facility type or "camp"/"prison"/
-수용소 followed by a number ("Camp 14", "Kyohwaso No. 1", "Kwanliso Number 14"),
-lists that continue it ("camp No. 14 in Kaechun, No. 15 in Yodok", "Camps 14, 15
-and 16") and Korean numbered forms ("15호 관리소", "제14호, 제15호 관리소").
+Numbers are read by :mod:`sillok.extract.numbering` and resolved here through the
+head they belong to: a facility type or "camp"/"prison"/수용소 followed by a number
+("Camp 14", "Kyohwaso No. 1"), lists that continue it ("camp No. 14 in Kaechun, No. 15
+in Yodok", "Camps 14, 15 and 16", "five operating camps: No. 14 …") and Korean numbered
+forms ("15호 관리소", "관리소는 제14호(개천), 제15호(요덕)", "개천(14호)·요덕(15호) 등 2곳의
+정치범수용소", "제1교화소"). A list inherits its head's type.
 
 A place that hosts several facilities (Kaechon: kwanliso-14 and kyohwaso-1) never
-links on its own: it links when a facility it hosts is named in the same sentence,
-or when an adjacent type word leaves one candidate ("Kaechon political prison
-camp", "kyohwaso in Kaechon", "Hoeryong kyohwaso"). A place used as a facility's
-name (Yodok) links alone, except as an administrative unit ("Yodok County").
+links on its own: it links when a number beside it picks one of them ("No. 14 in
+Kaechun", "개천(14호)"), when a facility it hosts is named in the same sentence, or
+when an adjacent type word leaves one candidate ("Kaechon political prison camp",
+"kyohwaso in Kaechon", "Hoeryong kyohwaso"). A place used as a facility's name
+(Yodok) links alone, except as an administrative unit ("Yodok County").
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -40,6 +43,7 @@ from ..kb.spellings import (
     spellings_for,
     written_as,
 )
+from . import numbering
 
 __all__ = ["Mention", "find_mentions"]
 
@@ -61,33 +65,23 @@ class _Token(NamedTuple):
     term: Term
 
 
-_NUMBER_AFTER = re.compile(
-    r"[\s\-]*(?P<no>(?:No|Nos|Number|Numbers|#)\.?\s*)?(?P<n>\d{1,3})(?![\d])"
-    r"(?![.,]\d)(?!\s*호)"
-    r"(?!\s*(?:%|per\s?cent|years?|km|kilomet|miles?|hours|days|months|times)\b)",
-    re.IGNORECASE,
+# between a Korean list and its type word: a space, "등 4곳의", one short word
+_KO_TYPE_GAP = re.compile(
+    r"(?P<space>\s*)(?P<etc>등\s*(?:\d{1,2}\s*(?:곳|개소|개)\s*)?(?:의\s*)?)?"
+    r"(?:[\uac00-\ud7a3]{1,5}\s*)?"
 )
-_CONTINUATION = re.compile(
-    r"(?:\s+(?:in|at|near)\s+[A-Z][\w'\-]+(?:[ \-][A-Z][\w'\-]+)?|\s*\([^()\n]{1,60}\)"
-    r"|,\s*[A-Z][\w'\-]+(?:[ \-][A-Z][\w'\-]+)?(?=\s*(?:,|and\b)))?"
-    r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*|\s*;\s*|,?\s+as well as\s+)"
-    r"(?:(?:No|Nos|Number|#)\.?\s*)?(?P<n>\d{1,3})(?![\d])(?![.,]\d)"
-    r"(?!\s*(?:%|per\s?cent|years?|km|miles?|people|persons|prisoners|inmates|detainees|"
-    r"hours|days|months|times)\b)",
-    re.IGNORECASE,
-)
-_KO_NUMBERS = re.compile(
-    r"(?:제\s*)?(\d{1,3})\s*호(?:\s*(?:[,·ㆍ、]|및|와|과)\s*(?:제\s*)?(\d{1,3})\s*호)*"
-)
-_KO_ITEM = re.compile(r"(?:제\s*)?(\d{1,3})\s*호")
-_KO_TYPE_GAP = re.compile(r"(?P<space>\s*)(?:[\uac00-\ud7a3]{1,5}\s*)?")
+# between a type word and the Korean list after it: "관리소는 제14호", "교화소 중 제1호"
+_KO_HEAD_GAP = re.compile(r"(?:은|는|이|가|의|에는|으로는|로는|인|중)?\s*:?\s*$")
 _ADMIN_AFTER = re.compile(
     r"[\s\-]*(?:County|City|Province|Prefecture|gun|kun|si|up|군|시|읍|면|동)(?![a-z])",
     re.IGNORECASE,
 )
 _PLACE_TYPE_AFTER = re.compile(r"^[\s\-]*(?:'s)?[\s\-]*(?:의\s*|에\s*있는\s*|소재\s*)?$")
+# the type word must stand right before the place: "the kwanliso in Kaechon", "a kwanliso
+# near Hoeryong", "the kyohwaso, located in Kaechon" — not "a kwanliso official born in"
 _PLACE_TYPE_BEFORE = re.compile(
-    r"(?:^[\s,(\-]*$)|(?:\s(?:located\s+|situated\s+)?(?:in|at|near|of|outside|close to)\s+$)"
+    r"[\s,(\-]*(?:(?:(?:which|that)\s+(?:is|was)\s+)?(?:located|situated|based)\s+)?"
+    r"(?:(?:in|at|near|of|outside|close to|on the outskirts of)\s+(?:the\s+)?)?$"
 )
 _SENTENCE_END = re.compile(r"[.!?。]['\")\]]*\s+|\n")
 _NOT_SENTENCE_END = re.compile(r"(?:\b[A-Z]|\bNo|\bNos|\bMr|\bDr|\bSt|\bvs)$")
@@ -176,22 +170,29 @@ class _Linker:
         self.folded = folded
         self.matcher = matcher
         self.out: list[Mention] = []
-        self._sentences: list[int] | None = None
+        self.head_starts: list[int] = []  # where type words and "camp"/"prison" start
+        self.lowered = folded  # lower-cased ``folded`` (same offsets), set by find_mentions
+        self._spans: list[tuple[int, int]] = []  # facility mentions, for facility_at
+        self._longest = 0
 
     def add(self, start: int, end: int, kind: str, ident: str) -> None:
         self.out.append(Mention(start, end, self.text[start:end], kind, ident))
 
-    def sentence_of(self, pos: int) -> int:
-        """Index of the sentence (or line) holding ``pos``; "No. 15" and "U.N." do not end one."""
-        if self._sentences is None:
-            folded = self.folded
-            self._sentences = [
-                m.end()
-                for m in _SENTENCE_END.finditer(folded)
-                if m.group() == "\n"
+    def same_sentence(self, a: int, b: int) -> bool:
+        """Are ``a`` and ``b`` in one sentence (or line)? "No. 15" and "U.N." end none.
+
+        Only the text between them is scanned: places are few and their candidates
+        near, so this is cheaper than cutting the whole text into sentences.
+        """
+        lo, hi = min(a, b), max(a, b)
+        folded = self.folded
+        for m in _SENTENCE_END.finditer(folded, lo, hi):
+            if lo < m.end() <= hi and (
+                m.group() == "\n"
                 or not _NOT_SENTENCE_END.search(folded, max(0, m.start() - 3), m.start())
-            ]
-        return bisect_right(self._sentences, pos)
+            ):
+                return False
+        return True
 
     def resolve_number(self, head: Term, number: int) -> str | None:
         """ "Camp N" -> kwanliso-N else kyohwaso-N; "prison N" -> kyohwaso-N; typed -> that type."""
@@ -204,45 +205,65 @@ class _Linker:
 
     def numbers_after(self, token: _Token) -> None:
         """Link "<head> No. N" and the list continuing it ("Camps 14, 15 and 16")."""
-        match = _NUMBER_AFTER.match(self.folded, token.end)
-        if match is None:
-            return
-        ident = self.resolve_number(token.term, int(match.group("n")))
-        if ident:
-            self.add(token.start, match.end(), "facility", ident)
-        pos = match.end()
-        while (cont := _CONTINUATION.match(self.folded, pos)) is not None:
-            ident = self.resolve_number(token.term, int(cont.group("n")))
-            item_start = cont.start("n")
-            if ident:
-                no = re.search(
-                    r"(?:No|Nos|Number|#)\.?\s*$", self.folded[pos:item_start], re.IGNORECASE
-                )
-                self.add(pos + no.start() if no else item_start, cont.end(), "facility", ident)
-            pos = cont.end()
+        items = numbering.items_after(self.folded, token.end)
+        start = token.start
+        if not items:
+            # "five operating camps: No. 14 in Kaechun, No. 15 in Yoduk": the list
+            # belongs to a plural head unless another type word comes between them
+            surface = self.lowered[token.start : token.end]
+            if not surface.endswith(("s", "so", "dae", "jang")) or not self.item_within(
+                token.end, token.end + numbering.GAP_CHARS
+            ):
+                return
+            start, items = numbering.items_after_gap(self.folded, token.end)
+            if self.head_between(token.end, start):
+                return
+        for i, item in enumerate(items):
+            ident = self.resolve_number(token.term, item.number)
+            if ident:  # the first item of "Camps 14, 15" includes its head
+                self.add(start if i == 0 else item.start, item.end, "facility", ident)
+
+    def item_within(self, start: int, end: int) -> bool:
+        """Might a "No. N" item start in ``[start, end)``? (a cheap test before a regex)"""
+        window = self.lowered[start:end]
+        return "no." in window or "no " in window or "nos." in window or "number" in window
+
+    def head_between(self, start: int, end: int) -> bool:
+        """Does a type word or "camp"/"prison" start in ``[start, end)``?"""
+        heads = self.head_starts
+        return bisect_left(heads, start) < bisect_left(heads, end)
 
     def korean_numbers(self, tokens: list[_Token]) -> None:
-        """Link "15호 관리소", "제14호, 제15호 관리소" and "관리소 제15호"."""
+        """Link "15호 관리소", "제14호, 제15호 관리소", "관리소는 제14호(개천), 제15호(요덕)",
+        "개천(14호)·요덕(15호) 등 2곳의 정치범수용소" and "제1교화소"."""
         by_start = {t.start: t for t in tokens if t.term.kind in ("type", "head")}
         by_end = {t.end: t for t in tokens if t.term.kind in ("type", "head")}
-        for match in _KO_NUMBERS.finditer(self.folded):
+        folded = self.folded
+        for match in numbering.korean_lists(folded) if "호" in folded else ():
             head = None
-            gap = _KO_TYPE_GAP.match(self.folded, match.end())
-            for pos in (gap.end("space") if gap else match.end(), gap.end() if gap else -1):
+            adjacent = False
+            gap = _KO_TYPE_GAP.match(folded, match.end())
+            assert gap is not None  # every part of the gap is optional
+            for pos in (gap.end("space"), gap.end("etc"), gap.end()):
                 if pos in by_start:
-                    head = by_start[pos]
+                    head, adjacent = by_start[pos], pos == gap.end("space")
                     break
             if head is None:
-                lead = len(self.folded[: match.start()].rstrip())
-                head = by_end.get(lead)
+                lead = _KO_HEAD_GAP.search(folded, max(0, match.start() - 6), match.start())
+                head = by_end.get(lead.start()) if lead else None
             if head is None:
                 continue
-            items = list(_KO_ITEM.finditer(self.folded, match.start(), match.end()))
+            items = numbering.korean_items(folded, match)
             for i, item in enumerate(items):
-                ident = self.resolve_number(head.term, int(item.group(1)))
-                if ident:
-                    last = i == len(items) - 1 and head.start >= match.end()
-                    self.add(item.start(), head.end if last else item.end(), "facility", ident)
+                ident = self.resolve_number(head.term, item.number)
+                if ident:  # "16호 관리소": the last item runs on to an adjacent type word
+                    last = adjacent and i == len(items) - 1
+                    self.add(item.start, head.end if last else item.end, "facility", ident)
+        for item in numbering.korean_ordinals(folded) if "제" in folded else ():
+            head = by_start.get(item.end)
+            ident = self.resolve_number(head.term, item.number) if head else None
+            if head and ident:
+                self.add(item.start, head.end, "facility", ident)
 
     def link_places(self, places: list[_Token], tokens: list[_Token]) -> None:
         """Link a place to the facility it hosts that is named nearby, else by its type word."""
@@ -253,21 +274,63 @@ class _Linker:
         for positions in starts.values():
             positions.sort()
         index = {token.start: i for i, token in enumerate(tokens)}
+        # a number written next to the place picks the facility it hosts with that
+        # number ("No. 14 in Kaechun", "개천(14호)"); the rest look for a named facility
+        unresolved: list[_Token] = []
+        before = len(self.out)
         for place in places:
-            sentence = self.sentence_of(place.start)
+            if not self.link_by_number(place, place.term.ids):
+                unresolved.append(place)
+        for mention in self.out[before:]:
+            if mention.kind == "facility":
+                insort(starts.setdefault(mention.id, []), mention.start)
+        for place in unresolved:
             best: tuple[int, str] | None = None
             for ident in place.term.ids:
                 positions = starts.get(ident, [])
                 lo = bisect_left(positions, place.start - _NEAR_CHARS)
                 hi = bisect_right(positions, place.start + _NEAR_CHARS)
                 for pos in positions[lo:hi]:
-                    if self.sentence_of(pos) == sentence:
+                    if self.same_sentence(pos, place.start):
                         best = min(
                             best or (abs(pos - place.start), ident), (abs(pos - place.start), ident)
                         )
             chosen = best[1] if best else self.type_next_to(place, index[place.start], tokens)
             if chosen:
                 self.add(place.start, place.end, "facility", chosen)
+
+    def link_by_number(self, place: _Token, candidates: tuple[str, ...]) -> bool:
+        """Link ``place`` and the number beside it to the one candidate with that number.
+
+        "No. 14 in Kaechun" is kwanliso-14 even without a type word: Kaechon hosts
+        kwanliso-14 and kyohwaso-1, and only one of them is No. 14. A number that a
+        head already linked ("kyohwaso No. 14 in Kaechon") is left to that head.
+        """
+        item = numbering.number_beside(self.folded, place.start, place.end)
+        if item is None:
+            return False
+        start, end, number = item
+        if self.facility_at(start, end):
+            return False
+        facilities = self.matcher.kb.facilities
+        fits = [c for c in candidates if facilities[c].number == number]
+        if len(fits) != 1:
+            return False
+        self.add(place.start, place.end, "facility", fits[0])
+        self.add(start, end, "facility", fits[0])
+        insort(self._spans, (start, end))
+        self._longest = max(self._longest, end - start)
+        return True
+
+    def facility_at(self, start: int, end: int) -> bool:
+        """Does a facility mention found so far overlap ``[start, end)``?"""
+        if not self._spans:
+            self._spans = sorted((m.start, m.end) for m in self.out if m.kind == "facility")
+            self._longest = max((e - s for s, e in self._spans), default=0)
+        spans = self._spans
+        lo = bisect_left(spans, (start - self._longest, 0))
+        hi = bisect_left(spans, (end, 0))
+        return any(e > start for _, e in spans[lo:hi])
 
     def type_next_to(self, place: _Token, i: int, tokens: list[_Token]) -> str | None:
         """The one candidate of ``place`` that an adjacent type word fits, if any."""
@@ -279,7 +342,7 @@ class _Linker:
                 neighbours.append(nxt)
         if i > 0:
             prev = tokens[i - 1]
-            if _PLACE_TYPE_BEFORE.search(self.folded[prev.end : place.start]):
+            if _PLACE_TYPE_BEFORE.match(self.folded[prev.end : place.start]):
                 neighbours.append(prev)
         for token in neighbours:
             if token.term.kind == "type":
@@ -323,8 +386,11 @@ def find_mentions(text: str, kb: KnowledgeBase | None = None) -> list[Mention]:
     matcher = spellings_for(kb or load_kb())
     folded = fold(text)
     linker = _Linker(text, folded, matcher)
-    tokens = _tokens(matcher, folded, lower_keep_length(folded))
+    linker.lowered = lower_keep_length(folded)
+    tokens = _tokens(matcher, folded, linker.lowered)
+    linker.head_starts = [t.start for t in tokens if t.term.kind in ("type", "head")]
     places: list[_Token] = []
+    named: list[_Token] = []
     for token in tokens:
         term = token.term
         if term.kind in ("type", "head"):
@@ -337,6 +403,8 @@ def find_mentions(text: str, kb: KnowledgeBase | None = None) -> list[Mention]:
                 continue
             linker.add(token.start, token.end, "facility", term.ids[0])
             _nested_types(linker, matcher, token)
+            if term.place_name:
+                named.append(token)
         elif term.kind == "place":
             places.append(token)
         elif linker.keep(token):
@@ -348,8 +416,10 @@ def find_mentions(text: str, kb: KnowledgeBase | None = None) -> list[Mention]:
                 ident = tails.get(normalize_name(match.group(group)))
                 if ident:
                     linker.add(match.start(group), match.end(group), "agency", ident)
-    if "호" in folded:
+    if "호" in folded or "제" in folded:
         linker.korean_numbers(tokens)
+    for token in named:  # "No. 15 in Yodok": the number names Yodok's camp too
+        linker.link_by_number(token, token.term.ids)
     if places:
         linker.link_places(places, tokens)
     unique = {(m.start, m.end, m.kind, m.id): m for m in linker.out}
