@@ -195,7 +195,7 @@ class Ingester:
         return result
 
     def _item_row(self, conn: Connection, result: ItemResult) -> None:
-        conn.execute(items.insert().values(
+        conn.execute(items.insert(), dict(
             run_id=self.run_id, source=result.source, parent_id=result.parent_id,
             document_id=result.document_id, status=result.status, reason=result.reason,
             size=result.size, at=custody.utc_now()))
@@ -397,7 +397,7 @@ class Ingester:
         now = custody.utc_now()
         parsed, language = ready.parsed, ready.language
         encoding = parsed.metadata.pop("encoding", None)
-        conn.execute(documents.insert().values(
+        conn.execute(documents.insert(), dict(
             id=sha, size=size, media_type=parsed.media_type, status=parsed.status,
             reason=parsed.reason, original_name=name, title=parsed.title, author=parsed.author,
             publisher=parsed.publisher, published=parsed.published, url=parsed.url,
@@ -407,7 +407,7 @@ class Ingester:
         text_sha = ready.text_sha256
         extractor = f"{parsed.media_type.split('/')[-1]}@sillok-{__version__}"
         if text_sha is not None:
-            conn.execute(texts.insert().values(
+            conn.execute(texts.insert(), dict(
                 document_id=sha, extractor=extractor, text=parsed.text, text_sha256=text_sha,
                 pages=[list(p) for p in parsed.pages], created_at=now, current=True))
             if ready.signature is not None:
@@ -437,7 +437,8 @@ class Ingester:
                               {"document_id": other, "other_id": sha, "similarity": percent}]
         if pairs:
             conn.execute(near_duplicates.insert(), pairs)
-        conn.execute(signatures.insert().values(document_id=sha, minhash=neardup.to_bytes(values)))
+        conn.execute(signatures.insert(), {"document_id": sha,
+                                            "minhash": neardup.to_bytes(values)})
         conn.execute(minhash_bands.insert(), [
             {"band": band, "bucket": bucket, "document_id": sha} for band, bucket in buckets])
 

@@ -45,6 +45,13 @@ class ChainProblem:
     message: str
 
 
+# Built once: appending is on every write path, and building statements costs more than
+# running them.
+_NEWEST = (select(custody_events.c.seq, custody_events.c.entry_hash)
+           .order_by(custody_events.c.seq.desc()).limit(1))
+_INSERT = custody_events.insert()
+
+
 def append_event(
     conn: Connection,
     *,
@@ -63,11 +70,7 @@ def append_event(
     """
     if conn.dialect.name == "postgresql":
         conn.execute(text("LOCK TABLE custody_events IN EXCLUSIVE MODE"))
-    last = conn.execute(
-        select(custody_events.c.seq, custody_events.c.entry_hash)
-        .order_by(custody_events.c.seq.desc())
-        .limit(1)
-    ).first()
+    last = conn.execute(_NEWEST).first()
     entry: dict[str, Any] = {
         "seq": (last.seq + 1) if last else 1,
         "prev_hash": last.entry_hash if last else GENESIS,
@@ -81,7 +84,7 @@ def append_event(
         "details": details or {},
     }
     entry["entry_hash"] = entry_hash(entry)
-    conn.execute(custody_events.insert().values(**entry))
+    conn.execute(_INSERT, entry)
     return entry
 
 
