@@ -13,9 +13,20 @@ from click.testing import CliRunner
 
 from sillok import analyse, api
 from sillok.analyse import FacilityNotFound
+from sillok.analyse.dossier import dossier as dossier_of
+from sillok.analyse.estimates import figures_for
+from sillok.analyse.evidence import summaries_current
 from sillok.cli import cli
 from sillok.cli.search_cmds import register
-from test_search_corpus import build
+from sillok.index import refresh, sync
+from sillok.index.corroboration import (
+    SUMMARY_GROUPS,
+    SUMMARY_SAMPLE,
+    compute_facts,
+    stored_facts,
+    update_fact_summaries,
+)
+from test_search_corpus import DOCS, build
 
 Corpus = tuple[Path, dict[str, str]]
 
@@ -173,3 +184,87 @@ def test_analysis_commands(corpus: Corpus) -> None:
     assert "Violations reported" in text and "Strongest quotes" in text
     assert "CONFLICT" in runner.invoke(sillok_cli(), ["estimates", *base]).output
     assert "(f) torture" in runner.invoke(sillok_cli(), ["matrix", *base]).output
+
+
+def _counted_and_afresh(archive: Path) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """What the refresh stored in ``index_facts``, and the same counted from the links."""
+    opened = api.get_archive(archive)
+    refresh(opened)
+    with opened.reader() as conn:
+        assert summaries_current(conn)
+        stored = stored_facts(conn)
+        fresh = compute_facts(conn, [], max_groups=SUMMARY_GROUPS, sample=SUMMARY_SAMPLE)
+    return stored, fresh
+
+
+def test_counted_facts_equal_counting_afresh(corpus: Corpus) -> None:
+    archive, _ids = corpus
+    stored, fresh = _counted_and_afresh(archive)
+    assert stored == fresh
+    camp14 = stored[("kwanliso-14", "forced-labour")]
+    assert camp14["documents"] == 3 and camp14["independent_sources"] == 2
+    assert stored[("kwanliso-16", "torture")]["first_published"] == "2019-05-01"
+    # the dossier and the matrix read the stored counts; asking for more counts afresh
+    whole = analyse.corroborate(archive, facility="Camp 14")
+    assert fact(whole, "kwanliso-14", "forced-labour")["independent_sources"] == 2
+
+
+def test_counts_follow_new_copies_and_relays(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents added later (a syndicated copy, one more relay of the OHCHR report)
+    make the refresh recount exactly the facts they touch, as counting afresh would."""
+    first = [n for n in DOCS if n not in ("camp14_b.txt", "ohchr3.txt")]
+    archive, _ids = build(tmp_path, first)
+    stored, fresh = _counted_and_afresh(archive)
+    assert stored == fresh
+    assert stored[("kwanliso-14", "forced-labour")]["documents"] == 2
+    recounted: list[Any] = []
+
+    def recount(conn: Any, facts: Any) -> int:
+        recounted.append(None if facts is None else set(facts))
+        return update_fact_summaries(conn, facts)
+    monkeypatch.setattr(sync, "update_fact_summaries", recount)
+    build(tmp_path, list(DOCS))  # the same folder: only the two new files are new
+    stored, fresh = _counted_and_afresh(archive)
+    touched = set().union(*recounted)
+    assert ("kwanliso-14", "forced-labour") in touched and ("kwanliso-16", "torture") in touched
+    assert ("kwanliso-15", "torture") not in touched
+    assert stored == fresh
+    camp14 = stored[("kwanliso-14", "forced-labour")]
+    assert camp14["documents"] == 3 and camp14["independent_sources"] == 2
+    camp16 = stored[("kwanliso-16", "torture")]
+    assert camp16["documents"] == 4 and camp16["independent_sources"] == 2
+
+
+def test_dossier_pages(corpus: Corpus) -> None:
+    archive, _ids = corpus
+    whole = analyse.dossier("Camp 16", archive)
+    assert whole["documents_total"] == len(whole["documents"]) >= 3
+    assert whole["documents_offset"] == 0 and whole["documents_next"] is None
+    first = analyse.dossier("Camp 16", archive, documents_limit=2)
+    assert first["documents"] == whole["documents"][:2] and first["documents_next"] == 2
+    rest = analyse.dossier("Camp 16", archive, documents_limit=2, documents_offset=2)
+    assert rest["documents"] == whole["documents"][2:4]
+    assert rest["documents_total"] == whole["documents_total"]
+    result = CliRunner().invoke(sillok_cli(), ["dossier", "Camp 16", "--documents", "2",
+                                               "--archive", str(archive)])
+    assert "next page: --documents-offset 2" in result.output
+
+
+def test_dossier_lists_the_first_figures_and_counts_the_rest(corpus: Corpus) -> None:
+    archive, _ids = corpus  # the knowledge base has two figures for Camp 22
+    opened = api.get_archive(archive)
+    whole = dossier_of(opened, "kwanliso-22")
+    assert whole["estimates_total"] == len(whole["estimates"]) >= 2
+    with opened.reader() as conn:
+        assert whole["estimates"] == figures_for(conn, "kwanliso-22", "prisoner-population",
+                                                 detail=100)
+    one = dossier_of(opened, "kwanliso-22", estimates_limit=1)
+    assert one["estimates_total"] == whole["estimates_total"]
+    (listed,) = one["estimates"]
+    assert listed["conflicts"] == whole["estimates"][0]["conflicts"]
+    assert listed["conflicts_with"] == whole["estimates"][0]["conflicts_with"]
+    more = [e for e in one["timeline"] if e["kind"] == "more-estimates"]
+    assert len(more) == 1 and "sillok estimates kwanliso-22" in more[0]["text"]
+    assert [e for e in one["timeline"] if e["kind"] == "estimate"] == \
+        [e for e in whole["timeline"] if e["kind"] == "estimate"][:1]

@@ -32,11 +32,14 @@ __all__ = ["ROME_STATUTE_7_1", "FacilityNotFound", "corroborate", "dossier", "es
 
 
 def dossier(facility: str, archive: ArchiveRef = None, *, documents_limit: int | None = 100,
-            quotes: int = 5) -> dict[str, Any]:
-    """Everything on one facility; ``facility`` is an id or any spelling."""
+            documents_offset: int = 0, quotes: int = 5) -> dict[str, Any]:
+    """Everything on one facility; ``facility`` is an id or any spelling. The
+    mentioning documents come a page at a time (``documents_limit`` from
+    ``documents_offset``; ``documents_next`` is where the next page starts)."""
     opened = get_archive(archive)
     refresh_before_reading(opened)
-    return _dossier.dossier(opened, facility, documents_limit=documents_limit, quotes=quotes)
+    return _dossier.dossier(opened, facility, documents_limit=documents_limit,
+                            documents_offset=documents_offset, quotes=quotes)
 
 
 def corroborate(archive: ArchiveRef = None, *, facility: str | None = None,

@@ -14,11 +14,13 @@ their source.
 
 from __future__ import annotations
 
+import json
 import math
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Text, cast, select
 
 from ..index.tables import index_claims
 from ..kb import load_kb
@@ -38,38 +40,99 @@ def format_figure(low: int | None, high: int | None) -> str:
     return "?"
 
 
-def _range(figure: dict[str, Any]) -> tuple[float, float]:
-    low, high = figure["low"], figure["high"]
-    return (float(low) if low is not None else 0.0,
-            float(high) if high is not None else math.inf)
-
-
 def _year(value: str | None) -> int | None:
     return int(value[:4]) if value and value[:4].isdigit() else None
+
+
+@dataclass(slots=True)
+class _Figure:
+    low: int | None
+    high: int | None
+    as_of: str | None
+    credited: tuple[str, ...]
+    reported: str | None
+    spans: list[tuple[str, int, int, str]]  # (document, start, end, text), one per document
+    source: str | None = None
+
+    @property
+    def when(self) -> str | None:
+        return self.as_of or self.reported
 
 
 def figures_for(conn: Connection, subject: str, measure: str, *, detail: int | None = None
                 ) -> list[dict[str, Any]]:
     """Every figure for one (subject, measure), in time order, conflicts marked (with
     ``conflicts_with`` listed for the first ``detail`` figures; all when None)."""
-    grouped: dict[Key, dict[str, Any]] = {}
+    return figures_page(conn, subject, measure, detail=detail)[1]
+
+
+def figures_page(conn: Connection, subject: str, measure: str, *, limit: int | None = None,
+                 detail: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """How many figures there are for (subject, measure), and the first ``limit`` of
+    them (all when None) as :func:`figures_for` gives them: conflicts are counted
+    against every figure, but only the figures returned are built."""
+    figures = sorted(_grouped(conn, subject, measure).values(), key=lambda f: (
+        str(f.when or "9999"), f.low or 0, f.high or 0, f.credited))
+    ranges = [(float(f.low) if f.low is not None else 0.0,
+               float(f.high) if f.high is not None else math.inf) for f in figures]
+    by_high = sorted(range(len(figures)), key=lambda i: ranges[i][1])
+    by_low = sorted(range(len(figures)), key=lambda i: ranges[i][0])
+    highs = [ranges[i][1] for i in by_high]
+    lows = [ranges[i][0] for i in by_low]
+    out = []
+    for index, figure in enumerate(figures[:limit] if limit is not None else figures):
+        low, high = ranges[index]
+        below = bisect_left(highs, low)  # figures entirely below this one
+        above = len(lows) - bisect_right(lows, high)  # figures entirely above it
+        listed: list[dict[str, Any]] = []
+        if detail is None or index < detail:
+            first_above = len(lows) - above
+            nearest = (by_high[max(0, below - MAX_LISTED):below][::-1]
+                       + by_low[first_above:first_above + MAX_LISTED])
+            year = _year(figure.when)
+            for other in nearest[:MAX_LISTED]:
+                other_year = _year(figures[other].when)
+                gap = abs(year - other_year) if year is not None and other_year is not None \
+                    else None
+                listed.append({"index": other, "years_apart": gap})
+        out.append({
+            "figure": format_figure(figure.low, figure.high), "low": figure.low,
+            "high": figure.high, "as_of": figure.as_of, "reported": figure.reported,
+            "credited": list(figure.credited), "source": figure.source,
+            "documents": [d for d, _s, _e, _t in figure.spans],
+            "quotes": [{"document": d, "start": s, "end": e, "text": t}
+                       for d, s, e, t in figure.spans],
+            "index": index, "conflicts": below + above, "conflict": below + above > 0,
+            "conflicts_with": sorted(listed, key=lambda c: c["index"])})
+    return len(figures), out
+
+
+def _grouped(conn: Connection, subject: str, measure: str) -> dict[Key, _Figure]:
+    """The figures: claims repeating the same numbers, date and credited organisations
+    are one figure; the knowledge base's estimates join them."""
+    grouped: dict[Key, _Figure] = {}
+    # the credited list as its JSON text: one json.loads per distinct list, not per row
+    credited_json = cast(index_claims.c.attributed_to, Text)
+    parsed: dict[str, tuple[str, ...]] = {}
     rows = conn.execute(
-        select(index_claims)
+        select(index_claims.c.document_id, index_claims.c.low, index_claims.c.high,
+               index_claims.c.as_of, credited_json, index_claims.c.start,
+               index_claims.c.end, index_claims.c.text, index_claims.c.published)
         .where(index_claims.c.subject == subject, index_claims.c.measure == measure)
         .order_by(index_claims.c.document_id, index_claims.c.seq)).all()
-    for row in rows:
-        credited = tuple(row.attributed_to or [])
-        key: Key = (row.low, row.high, row.as_of, credited)
-        figure = grouped.setdefault(key, {
-            "figure": format_figure(row.low, row.high), "low": row.low, "high": row.high,
-            "as_of": row.as_of, "reported": row.published, "credited": list(credited),
-            "source": None, "documents": [], "quotes": []})
-        if row.published and (figure["reported"] is None or row.published < figure["reported"]):
-            figure["reported"] = row.published
-        if row.document_id not in figure["documents"]:
-            figure["documents"].append(row.document_id)
-            figure["quotes"].append({"document": row.document_id, "start": row.start,
-                                     "end": row.end, "text": row.text})
+    for doc, low, high, as_of, raw, start, end, text, published in rows:
+        credited = parsed.get(raw)
+        if credited is None:
+            credited = parsed[raw] = tuple(json.loads(raw) or []) if raw else ()
+        key: Key = (low, high, as_of, credited)
+        figure = grouped.get(key)
+        if figure is None:
+            figure = grouped[key] = _Figure(low, high, as_of, credited, published, [])
+        elif published and (figure.reported is None or published < figure.reported):
+            figure.reported = published
+        # rows come in document order, so a document's repeats of a figure are adjacent
+        if not figure.spans or figure.spans[-1][0] != doc:
+            figure.spans.append((doc, start, end, text))
     kb = load_kb()
     facility = kb.facilities.get(subject)
     if facility is not None and measure == "prisoner-population":
@@ -77,47 +140,10 @@ def figures_for(conn: Connection, subject: str, measure: str, *, detail: int | N
             source = kb.sources.get(estimate.source)
             credited = (source.organization,) if source and source.organization else ()
             key = (estimate.low, estimate.high, estimate.as_of, credited)
-            figure = grouped.setdefault(key, {
-                "figure": format_figure(estimate.low, estimate.high), "low": estimate.low,
-                "high": estimate.high, "as_of": estimate.as_of, "reported": None,
-                "credited": list(credited), "source": None, "documents": [], "quotes": []})
-            figure["source"] = f"knowledge base: {estimate.source}"
-    figures = sorted(grouped.values(), key=lambda f: (
-        str(f["as_of"] or f["reported"] or "9999"), f["low"] or 0, f["high"] or 0,
-        f["credited"]))
-    _mark_conflicts(figures, detail=detail)
-    return figures
-
-
-def _mark_conflicts(figures: list[dict[str, Any]], shown: int = MAX_LISTED,
-                    detail: int | None = None) -> None:
-    """Set ``conflict``, ``conflicts`` (how many) and ``conflicts_with`` (the nearest
-    ``shown`` of them by range, with the years between; only for the first ``detail``
-    figures) on each figure, in O(n log n)."""
-    ranges = [_range(f) for f in figures]
-    by_high = sorted(range(len(figures)), key=lambda i: ranges[i][1])
-    by_low = sorted(range(len(figures)), key=lambda i: ranges[i][0])
-    highs = [ranges[i][1] for i in by_high]
-    lows = [ranges[i][0] for i in by_low]
-    for index, figure in enumerate(figures):
-        figure["index"] = index
-    for index, figure in enumerate(figures):
-        low, high = ranges[index]
-        below = bisect_left(highs, low)  # figures entirely below this one
-        above = len(lows) - bisect_right(lows, high)  # figures entirely above it
-        figure["conflicts"] = below + above
-        figure["conflict"] = below + above > 0
-        figure["conflicts_with"] = []
-        if detail is not None and index >= detail:
-            continue
-        nearest = by_high[max(0, below - shown):below][::-1] + by_low[len(lows) - above:][:shown]
-        year = _year(figure["as_of"] or figure["reported"])
-        listed = []
-        for other in nearest[:shown]:
-            other_year = _year(figures[other]["as_of"] or figures[other]["reported"])
-            gap = abs(year - other_year) if year is not None and other_year is not None else None
-            listed.append({"index": other, "years_apart": gap})
-        figure["conflicts_with"] = sorted(listed, key=lambda c: c["index"])
+            figure = grouped.setdefault(key, _Figure(estimate.low, estimate.high,
+                                                     estimate.as_of, credited, None, []))
+            figure.source = f"knowledge base: {estimate.source}"
+    return grouped
 
 
 def estimates(archive: Archive, *, subject: str | None = None,

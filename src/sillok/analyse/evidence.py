@@ -5,15 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import Connection, func, select
 
 from ..exc import SillokError
+from ..index.corroboration import (
+    SUMMARY_GROUPS,
+    SUMMARY_SAMPLE,
+    Fact,
+    compute_facts,
+    count_sources,
+    scope,
+    stored_facts,
+)
 from ..index.expand import default_resolver
-from ..index.tables import index_documents, index_links, index_quotes
+from ..index.sync import SUMMARIES_VERSION
+from ..index.tables import index_documents, index_links, index_meta, index_quotes
 from ..kb import load_kb
-from .sources import SourceGroup, count_sources
-
-Fact = tuple[str, str]  # (facility id or "", violation id)
 
 
 class FacilityNotFound(SillokError):
@@ -35,42 +42,27 @@ def resolve_facility(ref: str) -> str:
     return entity.ids[0]
 
 
-def _scope(facility: str | None, violations: Sequence[str] | None) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if facility is not None:
-        where.append(index_links.c.facility == facility)
-    if violations is not None:
-        where.append(index_links.c.violation.in_(list(violations)))
-    return where
-
-
 def corroborate_facts(conn: Connection, *, facility: str | None = None,
                       violations: Sequence[str] | None = None, max_groups: int | None = 10,
                       sample: int | None = 10) -> dict[Fact, dict[str, Any]]:
-    """Per (facility, violation): documents, independent sources and their grouping.
+    """Per (facility, violation): documents, independent sources, their grouping and
+    the earliest publication date (``first_published``).
 
     ``sources`` lists the largest ``max_groups`` groups (all when None), each with
-    up to ``sample`` document ids (all when None) and ``documents_total``.
+    up to ``sample`` document ids (all when None) and ``documents_total``. With the
+    defaults this reads what the last refresh counted (``index_facts``); otherwise
+    it counts from ``index_links`` (:mod:`sillok.index.corroboration`).
     """
-    where = _scope(facility, violations)
-    rows = conn.execute(
-        select(index_links.c.facility, index_links.c.violation, index_links.c.origin,
-               index_links.c.copy_group, func.count())
-        .where(*where)
-        .group_by(index_links.c.facility, index_links.c.violation, index_links.c.origin,
-                  index_links.c.copy_group)).all()
-    per_fact: dict[Fact, list[tuple[str, str | None, int]]] = {}
-    for fac, violation, origin, copy_group, count in rows:
-        per_fact.setdefault((str(fac), str(violation)), []).append(
-            (str(origin), copy_group, int(count)))
-    out: dict[Fact, dict[str, Any]] = {}
-    for fact, aggregates in sorted(per_fact.items()):
-        sources, joined, alone = count_sources(aggregates)
-        scope = [index_links.c.facility == fact[0], index_links.c.violation == fact[1]]
-        shown = _shown(conn, scope, joined, alone, max_groups, sample)
-        out[fact] = {"documents": sum(a[2] for a in aggregates), "independent_sources": sources,
-                     "sources": [g.as_dict() for g in shown], "sources_shown": len(shown)}
-    return out
+    if (max_groups, sample) == (SUMMARY_GROUPS, SUMMARY_SAMPLE) and summaries_current(conn):
+        return stored_facts(conn, facility=facility, violations=violations)
+    return compute_facts(conn, scope(facility, violations), max_groups=max_groups,
+                         sample=sample)
+
+
+def summaries_current(conn: Connection) -> bool:
+    """Whether ``index_facts`` was filled by this version of Sillok's refresh."""
+    return conn.execute(select(index_meta.c.value).where(
+        index_meta.c.key == "fact_summaries")).scalar() == SUMMARIES_VERSION
 
 
 def corroborate_all(conn: Connection, *, facility: str | None = None,
@@ -80,7 +72,7 @@ def corroborate_all(conn: Connection, *, facility: str | None = None,
     merged = func.aggregate_strings(index_links.c.origin, " ")
     per_doc = conn.execute(
         select(index_links.c.document_id, merged, index_links.c.copy_group)
-        .where(*_scope(facility, violations))
+        .where(*scope(facility, violations))
         .group_by(index_links.c.document_id, index_links.c.copy_group)).all()
     counts: dict[tuple[str, str | None], int] = {}
     for _doc, origins, copy_group in per_doc:
@@ -88,41 +80,6 @@ def corroborate_all(conn: Connection, *, facility: str | None = None,
         counts[key] = counts.get(key, 0) + 1
     sources, _joined, _alone = count_sources((o, c, n) for (o, c), n in counts.items())
     return {"documents": len(per_doc), "independent_sources": sources}
-
-
-def _shown(conn: Connection, scope: list[ColumnElement[bool]], joined: list[SourceGroup],
-           alone: int, max_groups: int | None, sample: int | None) -> list[SourceGroup]:
-    """The groups to show, with (up to ``sample`` of) their document ids, largest part
-    first; documents standing alone fill the places that are left."""
-    shown = joined if max_groups is None else joined[:max_groups]
-    for group in shown:
-        found: list[str] = []
-        for origin, copy_group, _count in group.parts:
-            if sample is not None and len(found) >= sample:
-                break
-            found += _document_ids(conn, [*scope, *_part(origin, copy_group)],
-                                   None if sample is None else sample - len(found))
-        group.documents = sorted(set(found))
-    room = alone if max_groups is None else min(alone, max_groups - len(shown))
-    if room > 0:
-        lone = _document_ids(conn, [*scope, *_part("", None)], room)
-        shown = [*shown, *(SourceGroup([], [], 1, documents=[d]) for d in lone)]
-    return shown
-
-
-def _part(origin: str, copy_group: str | None) -> list[ColumnElement[bool]]:
-    return [index_links.c.origin == origin,
-            index_links.c.copy_group.is_(None) if copy_group is None
-            else index_links.c.copy_group == copy_group]
-
-
-def _document_ids(conn: Connection, where: list[ColumnElement[bool]], limit: int | None
-                  ) -> list[str]:
-    query = select(index_links.c.document_id).where(*where).order_by(
-        index_links.c.document_id)
-    if limit is not None:
-        query = query.limit(limit)
-    return [str(d) for d in conn.execute(query).scalars()]
 
 
 def documents_meta(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:

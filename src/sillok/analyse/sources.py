@@ -18,21 +18,20 @@ The count is deliberately conservative — when in doubt, two documents are trea
 as one source — because an overstated corroboration is worse in an evidence file
 than an understated one. Documents with no origin and no copies each stand alone.
 
-Counting works on aggregates, (origin, copy group, number of documents), so it
-costs the same for ten documents or a hundred thousand.
+Counting works on aggregates, (origin, copy group, number of documents), and is
+done at refresh time for the facts whose documents changed (``index_facts``, see
+:mod:`sillok.index.corroboration`, where the counting code lives), so a dossier
+reads a few rows whether a camp is named in ten documents or thirty thousand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
-
 from sqlalchemy import Connection, select
 
-from ..index.copies import UnionFind
+from ..index.corroboration import SourceGroup, count_sources, origin_label
 from ..index.tables import index_documents
-from ..kb import load_kb
+
+__all__ = ["SourceGroup", "copy_groups", "count_sources", "origin_label"]
 
 
 def copy_groups(conn: Connection) -> dict[str, str]:
@@ -40,76 +39,3 @@ def copy_groups(conn: Connection) -> dict[str, str]:
     return {str(d): str(g) for d, g in conn.execute(
         select(index_documents.c.document_id, index_documents.c.copy_group)
         .where(index_documents.c.copy_group.is_not(None)))}
-
-
-def origin_label(key: str) -> str:
-    kind, _, value = key.partition(":")
-    if kind == "org":
-        org = load_kb().organizations.get(value)
-        return org.name if org else value
-    return value
-
-
-@dataclass
-class SourceGroup:
-    """One independent source: what joined its documents, and how many there are."""
-
-    origins: list[str]  # origin keys (org:…, pub:…)
-    copy_groups: list[str]
-    documents_total: int
-    # (origin, copy group, documents) aggregates that make up the group
-    parts: list[tuple[str, str | None, int]] = field(default_factory=list)
-    documents: list[str] = field(default_factory=list)  # filled in by the caller
-
-    @property
-    def label(self) -> str:
-        if self.origins:
-            return ", ".join(origin_label(k) for k in self.origins)
-        if self.copy_groups:
-            return f"copies of {self.copy_groups[0][:12]}"
-        return f"document {self.documents[0][:12]}" if self.documents else "a document"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "origins": self.origins, "copy_groups": self.copy_groups,
-                "documents_total": self.documents_total, "documents": self.documents}
-
-
-def count_sources(rows: Iterable[tuple[str, str | None, int]]
-                  ) -> tuple[int, list[SourceGroup], int]:
-    """Independent sources from ``(origin keys, copy group, documents)`` aggregates.
-
-    Returns (sources, joined groups largest first, documents standing alone); each
-    document with no origin and no copies is a source of its own.
-    """
-    groups = UnionFind()
-    parts: list[tuple[str, str, str | None, int]] = []
-    alone = 0
-    for origin, copy_group, count in rows:
-        nodes = [f"k:{k}" for k in origin.split()]
-        if copy_group:
-            nodes.append(f"c:{copy_group}")
-        if not nodes:
-            alone += int(count)
-            continue
-        groups.find(nodes[0])
-        for node in nodes[1:]:
-            groups.union(nodes[0], node)
-        parts.append((nodes[0], origin, copy_group, int(count)))
-    joined: dict[str, SourceGroup] = {}
-    origins: dict[str, set[str]] = {}
-    copies: dict[str, set[str]] = {}
-    for node, origin, copy_group, count in parts:
-        root = groups.find(node)
-        group = joined.setdefault(root, SourceGroup([], [], 0))
-        group.documents_total += count
-        group.parts.append((origin, copy_group, count))
-        origins.setdefault(root, set()).update(origin.split())
-        if copy_group:
-            copies.setdefault(root, set()).add(copy_group)
-    for root, group in joined.items():
-        group.origins = sorted(origins.get(root, ()))
-        group.copy_groups = sorted(copies.get(root, ()))
-        group.parts.sort(key=lambda p: (-p[2], p[0], p[1] or ""))
-    ordered = sorted(joined.values(), key=lambda g: (-g.documents_total, g.origins,
-                                                     g.copy_groups))
-    return len(ordered) + alone, ordered, alone

@@ -195,15 +195,18 @@ def register(cli: click.Group) -> None:
     @click.argument("facility")
     @click.option("--documents", "documents_limit", type=int, default=100, show_default=True,
                   help="How many mentioning documents to list.")
+    @click.option("--documents-offset", type=int, default=0, show_default=True,
+                  help="Skip this many (in date order): the next page of a long list.")
     @click.option("--quotes", type=int, default=5, show_default=True)
     @click.option("--html", "html_out", type=click.Path(dir_okay=False), metavar="FILE",
-                  help="Also write the dossier as an HTML page citing exact spans (with its "
-                  "JSON twin beside it).")
+                  help="Also write the dossier as an HTML page, or a PDF when FILE ends in "
+                  ".pdf, citing exact spans (with its JSON twin beside it).")
     @format_option
     @archive_option
     @click.pass_context
-    def dossier_command(ctx: click.Context, facility: str, documents_limit: int, quotes: int,
-                        html_out: str | None, fmt: str) -> None:
+    def dossier_command(ctx: click.Context, facility: str, documents_limit: int,
+                        documents_offset: int, quotes: int, html_out: str | None,
+                        fmt: str) -> None:
         """Everything on one FACILITY (an id or any spelling: kwanliso-15, Yodok, 요덕)."""
         if html_out is not None:
             facility_id = analyse.resolve_facility(facility)
@@ -214,7 +217,7 @@ def register(cli: click.Group) -> None:
                          f"violation citation(s), {len(written.claims)} figure(s) -> "
                          f"{html_path} and {json_path}", highlight=False)
         found = analyse.dossier(facility, archive_from(ctx), documents_limit=documents_limit,
-                                quotes=quotes)
+                                documents_offset=documents_offset, quotes=quotes)
         if fmt == "json":
             print_json(found)
             return
@@ -340,6 +343,17 @@ def _print_dossier(found: dict[str, Any]) -> None:
            title="Strongest quotes", widths={"quote": 90})
     _table([{"id": d["id"][:12], "date": d["published"], "title": d["title"],
              "path": d["path"], "mentions": d["mentions"]} for d in found["documents"]],
-           ["id", "date", "title", "path", "mentions"],
-           title=f"Documents ({found['documents_total']})")
+           ["id", "date", "title", "path", "mentions"], title=_documents_title(found))
+
+
+def _documents_title(found: dict[str, Any]) -> str:
+    total, first, shown = found["documents_total"], found["documents_offset"], \
+        len(found["documents"])
+    if shown == total:
+        return f"Documents ({total:,})"
+    title = f"Documents {first + 1:,}–{first + shown:,} of {total:,}" if shown else \
+        f"Documents (none from {first:,} of {total:,})"
+    if found["documents_next"] is not None:
+        title += f"; next page: --documents-offset {found['documents_next']}"
+    return title
 

@@ -37,8 +37,8 @@ class UnionFind:
             self.parent[ra] = rb
 
 
-def update_copy_groups(conn: Connection) -> int:
-    """Recompute ``copy_group`` for every indexed document; returns how many changed."""
+def update_copy_groups(conn: Connection) -> list[str]:
+    """Recompute ``copy_group`` for every indexed document; returns those that changed."""
     groups = UnionFind()
     for a, b in conn.execute(
             select(near_duplicates.c.document_id, near_duplicates.c.other_id)).all():
@@ -58,11 +58,11 @@ def update_copy_groups(conn: Connection) -> int:
     current = {str(d): str(g) for d, g in conn.execute(
         select(index_documents.c.document_id, index_documents.c.copy_group)
         .where(index_documents.c.copy_group.is_not(None)))}
-    changed = 0
+    changed: list[str] = []
     for doc in sorted(set(wanted) | set(current)):
         if wanted.get(doc) != current.get(doc):
             for table in (index_documents, index_links):
                 conn.execute(update(table).where(table.c.document_id == doc)
                              .values(copy_group=wanted.get(doc)))
-            changed += 1
+            changed.append(doc)
     return changed

@@ -9,6 +9,10 @@ seen at the last refresh nothing can have changed and the refresh costs one quer
 
 The full-text engine commits before the database records the new state, so a
 process killed in between only makes the next refresh redo those documents.
+
+Last, the independent sources of every violation × facility fact that a changed
+document supports (or supported) are recounted into ``index_facts``
+(:mod:`.corroboration`), so dossiers read counts instead of computing them.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from ..store import custody
 from ..store.archive import Archive
 from ..store.tables import custody_events, documents, extractions, items, texts
 from .copies import update_copy_groups
+from .corroboration import Fact, facts_of, update_fact_summaries
 from .engine import FullTextIndex, IndexBusy
 from .facts import DocFacts, DocInput, derive
 from .tables import (
@@ -44,6 +49,7 @@ from .tables import (
 log = logging.getLogger(__name__)
 
 FACTS_VERSION = 1
+SUMMARIES_VERSION = "1"  # of index_facts; a new one recounts every fact, re-derives nothing
 BATCH = 2000
 _OPEN: dict[Path, FullTextIndex] = {}
 _HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -146,7 +152,8 @@ def refresh(archive: Archive, *, rebuild: bool = False, full: bool = False,
         version = _meta(conn, "facts_version")
         if version != str(FACTS_VERSION) or seen is None:
             full = True
-        if not rebuild and not full and seen == head:
+        recount_all = rebuild or full or _meta(conn, "fact_summaries") != SUMMARIES_VERSION
+        if not recount_all and seen == head:
             report.total = int(_meta(conn, "documents") or 0)
             report.seconds = time.perf_counter() - began
             return report
@@ -170,9 +177,13 @@ def refresh(archive: Archive, *, rebuild: bool = False, full: bool = False,
         with archive.writer() as conn:
             for table in DERIVED_TABLES:
                 conn.execute(delete(table))
+            # until the recount at the end, analysis counts from the links itself
+            _set_meta(conn, "fact_summaries", "")
+    dirty: set[Fact] = set()  # facts whose documents changed: recounted at the end
     if gone:
         engine.write([], gone)
         with archive.writer() as conn:
+            dirty |= facts_of(conn, gone)
             _forget(conn, gone)
         report.removed = len(gone)
     kb = load_kb()
@@ -182,6 +193,10 @@ def refresh(archive: Archive, *, rebuild: bool = False, full: bool = False,
             derived = [derive(doc, kb) for doc in _inputs(conn, batch)]
         engine.write([d.engine for d in derived], [])
         with archive.writer() as conn:
+            if not recount_all:
+                dirty |= facts_of(conn, batch)
+                dirty.update((link["facility"], link["violation"])
+                             for d in derived for link in d.links)
             _forget(conn, batch)
             _store(conn, derived, wanted)
         report.indexed += len(derived)
@@ -189,7 +204,12 @@ def refresh(archive: Archive, *, rebuild: bool = False, full: bool = False,
             on_progress(report.indexed, len(todo))
     with archive.writer() as conn:
         if todo or gone or rebuild or full:
-            update_copy_groups(conn)
+            regrouped = update_copy_groups(conn)
+            if not recount_all:
+                dirty |= facts_of(conn, regrouped)
+        if recount_all or dirty:
+            update_fact_summaries(conn, None if recount_all else dirty)
+        _set_meta(conn, "fact_summaries", SUMMARIES_VERSION)
         _set_meta(conn, "custody_seq", head)
         _set_meta(conn, "facts_version", str(FACTS_VERSION))
         report.total = _count(conn)

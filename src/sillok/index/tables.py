@@ -1,4 +1,4 @@
-"""Tables of the search and analysis index (migration 0003).
+"""Tables of the search and analysis index (migrations 0003 and 0010).
 
 Everything here is derived from the archive (texts and current extractions) and can
 be rebuilt at any time with ``sillok index --rebuild``; nothing here is evidence.
@@ -10,6 +10,8 @@ be rebuilt at any time with ``sillok index --rebuild``; nothing here is evidence
 - ``index_links``: violation × facility per document, with the passage's credited origin.
 - ``index_quotes``: candidate quotes (exact spans of the clean text) with a strength score.
 - ``index_claims``: quantitative claims per document.
+- ``index_facts``: per violation × facility, the independent-source count and the
+  groups a dossier shows, counted at refresh (see :mod:`.corroboration`).
 - ``saved_searches``: named searches and the result ids of their last run.
 """
 
@@ -119,6 +121,18 @@ index_claims = Table(
     Column("text", Text, nullable=False),
     Column("published", String(10)),  # the document's, repeated
     Index("ix_index_claims_subject", "subject", "measure"),
+)
+
+index_facts = Table(
+    "index_facts",
+    metadata,
+    Column("facility", String(120), primary_key=True),  # "" when no facility is linked
+    Column("violation", String(60), primary_key=True),
+    Column("documents", Integer, nullable=False),
+    Column("independent_sources", Integer, nullable=False),
+    Column("first_published", String(10)),
+    # the largest groups: [{origins, copy_groups, documents_total, documents (a sample)}]
+    Column("sources", JSON, nullable=False),
 )
 
 saved_searches = Table(
