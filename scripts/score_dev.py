@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run the extractor over an evaluation set and score it with the shared script.
 
-    python scripts/score_dev.py                  # dev set and tests/eval
+    python scripts/score_dev.py                  # dev, tests/eval and tests/eval/heldout
     python scripts/score_dev.py --set dev --errors
     python scripts/score_dev.py --write predictions.jsonl --set eval
 
@@ -26,6 +26,10 @@ SHARED = ROOT.parent / "shared"
 SETS = {
     "dev": (SHARED / "corpus" / "dev", SHARED / "corpus" / "dev" / "gold.jsonl"),
     "eval": (ROOT / "tests" / "eval" / "docs", ROOT / "tests" / "eval" / "gold.jsonl"),
+    "heldout": (
+        ROOT / "tests" / "eval" / "heldout" / "docs",
+        ROOT / "tests" / "eval" / "heldout" / "gold.jsonl",
+    ),
 }
 
 

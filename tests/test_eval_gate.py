@@ -1,6 +1,7 @@
 """Quality gate: extraction scores on the dev corpus and tests/eval must not fall below floors.
 
-Runs the extractor over ``../shared/corpus/dev`` and ``tests/eval/docs`` exactly as
+Runs the extractor over ``../shared/corpus/dev``, ``tests/eval/docs`` and
+``tests/eval/heldout/docs`` (written blind to the extractor) exactly as
 ``sillok extract --format jsonl FILE`` does (the file parsed as ingest parses it, page
 chrome removed), scores each set with the shared ``score_extraction.py`` and compares every
 metric with ``tests/eval/floors.json``. A set whose documents or gold are missing is
@@ -26,6 +27,7 @@ FLOORS = TESTS / "eval" / "floors.json"
 SETS = {
     "dev": (SHARED / "corpus" / "dev", SHARED / "corpus" / "dev" / "gold.jsonl"),
     "eval": (TESTS / "eval" / "docs", TESTS / "eval" / "gold.jsonl"),
+    "heldout": (TESTS / "eval" / "heldout" / "docs", TESTS / "eval" / "heldout" / "gold.jsonl"),
 }
 
 

@@ -31,10 +31,13 @@ _GOVERNMENT_SOURCES = re.compile(
     r"(?:officials|authorities)\b)"
     r"|(?P<sk>South\s+Korean\s+(?:government\s+|intelligence\s+)?(?:officials|authorities)\b"
     r"|(?:South\s+Korea[’']s\s+)?(?:Ministry\s+of\s+Unification|Unification\s+Ministry)\b"
-    r"|National\s+Intelligence\s+Service\b|통일부|국가정보원|국정원)"
+    r"|National\s+Intelligence\s+Service\b|통일부|국가정보원|국정원"
+    # In Korean reporting a bare "정부는" is Seoul's; another state's is named ("중국 정부는")
+    r"|(?<!북한)(?<!북한\s)(?<!중국)(?<!중국\s)(?<!러시아)(?<!러시아\s)(?<!미국)(?<!미국\s)"
+    r"(?<!일본)(?<!일본\s)(?<!북)(?<![가-힣])정부(?=는|가|도))"
 )
 _GOVERNMENT_HINT = re.compile(
-    r"United|U\.S\.|US|American|South|Ministry|Unification|National|통일부|국가정보원|국정원")
+    r"United|U\.S\.|US|American|South|Ministry|Unification|National|통일부|국가정보원|국정원|정부")
 _GOVERNMENT_IDS = {
     "both": ("us-government", "south-korean-government"),
     "us": ("us-government",),
@@ -50,7 +53,20 @@ _NOT_CREDITED_BEFORE = re.compile(
 # "The Special Rapporteur received information that …": the recipient is not the source
 _NOT_CREDITED_AFTER = re.compile(
     r"\s+(?:has\s+|had\s+|have\s+)?(?:received|was\s+(?:informed|told|unable)|were\s+told|"
-    r"heard|could\s+not|was\s+not\s+able|urged|called\s+on)\b",
+    r"heard|could\s+not|was\s+not\s+able|urged|called\s+on)\b"
+    # "The Special Rapporteur is gravely concerned by reports that …": relays, not sources
+    r"|\s+(?:is|was|are|were|remains?|has\s+been)\s+(?:\w+\s+)?(?:concerned|alarmed|troubled|"
+    r"disturbed|dismayed)\s+(?:by|about|at|over)\s+(?:the\s+)?(?:\w+\s+)?"
+    r"(?:reports?|information|allegations?|accounts?)\b"
+    # a dateline: "SEOUL, Sept 12 (Reuters) -", "(서울=연합뉴스) 김지훈 기자 ="
+    r"|\)\s*(?:[-–—]|[가-힣]{2,4}\s?기자)",
+    re.IGNORECASE,
+)
+# "a source in the province told Daily NK": the outlet relays an anonymous source
+_RELAYED_TO = re.compile(
+    r"\b(?:sources?|insiders?|informants?|residents?|an?\s+official)\b[^.;\"“”]{0,40}?"
+    r"\b(?:told|said\s+to|speaking\s+to)\s+(?:the\s+)?$"
+    r"|소식통(?:은|이)[^.;\"“”]{0,20}$",
     re.IGNORECASE,
 )
 _ANAPHOR = re.compile(
@@ -80,6 +96,15 @@ _HEAD_NOUN = re.compile(
     r"\b[Tt]he\s+(Commission|Office|Special\s+Rapporteur|Rapporteur|Council|Institute|"
     r"Foundation|Center|Centre|Department|Committee|Secretary-General|Database|Agency)\b"
 )
+# The UN's own usage: in an OHCHR report "the Office" is OHCHR, in a COI report "the
+# Commission" is the COI, even where the full name never contains that word.
+_HEAD_DEFAULT = {
+    "office": "ohchr",
+    "commission": "un-coi",
+    "special rapporteur": "un-special-rapporteur",
+    "rapporteur": "un-special-rapporteur",
+    "secretary-general": "un-secretary-general",
+}
 _FIRST_PERSON = re.compile(
     r"\b(?:our\s+(?:data|database|research|analysis|figures|investigation|records|estimates?|"
     r"findings|survey|documentation|interviews)|we\s+(?:estimate|documented|recorded|found|counted|"
@@ -130,7 +155,8 @@ def _named_in(ctx: DocContext, span: Span) -> set[str]:
     for i, mention in enumerate(mentions):
         before = text[max(span.start, mention.start - 40):mention.start]
         if _NOT_CREDITED_BEFORE.search(before) or _NOT_CREDITED_AFTER.match(
-                text, mention.end, span.end):
+                text, mention.end, span.end) or _RELAYED_TO.search(
+                text, max(span.start, mention.start - 70), mention.start):
             continue
         credited.add(mention.id)
         if _CITING_BEFORE.search(before):
@@ -154,12 +180,16 @@ def _by_head_noun(ctx: DocContext, sentence: Span) -> set[str]:
                                        match.start()) or _NOT_CREDITED_AFTER.match(
                 ctx.text, match.end(), sentence.end):
             continue
-        head = match.group(1).lower()
+        head = " ".join(match.group(1).lower().split())
         earlier = ctx.within("organization", max(0, sentence.start - 5000), sentence.start)
         for mention in reversed(earlier):
             if head in ctx.text[mention.start:mention.end].lower():
                 found.add(mention.id)
                 break
+        else:
+            default = _HEAD_DEFAULT.get(head)
+            if default and any(m.id == default for m in earlier):
+                found.add(default)
     return found
 
 

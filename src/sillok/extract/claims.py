@@ -77,7 +77,7 @@ _SKIP_AFTER = re.compile(
            a\s+hundred)
       | \s*(?:여\s*)?(?:년|개월|달|주일|주년|일간|일\b|시간|분\b|초\b|세\b|살|원|
            달러|위안|유로|엔\b|%|퍼센트|킬로|km|미터|m\b|톤|kg|차\b|차례|회|번째|번\b|
-           호\b|조\b|항\b|위\b|등\b|배\b|층|대\s?1|명\s?중|월|시\b|도\b|개국|개월)
+           호\b|조\b|항\b|위\b|등\b|배\b|층|대\s?1|명\s?(?:중|가운데)|월|시\b|도\b|개국|개월)
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -111,8 +111,10 @@ _RESPONDENTS_AFTER = re.compile(
     r"respondents|witnesses)\b",
     re.IGNORECASE,
 )
+# "교화소는 20여 곳", "교화소는 전국에 20여 곳": the type, then at most a place phrase
 _KO_FACILITY_BEFORE = re.compile(
-    r"(?:관리소|수용소|교화소|교양소|시설|집결소|단련대|구류장|감옥|형무소|교도소)\S{0,3}\s*$|등\s*$"
+    r"(?:관리소|수용소|교화소|교양소|시설|집결소|단련대|구류장|감옥|형무소|교도소)\S{0,3}\s*"
+    r"(?:(?:전국|북한\s?전역|북한|각지|각\s?도|도내)\S{0,2}\s*)?$|등\s*$"
 )
 _KO_FACILITY_AFTER = re.compile(
     r"\s*(?:곳|개소|군데|개)\s*(?:의|에)?\s*(?:\S+\s)?(?:관리소|수용소|교화소|교양소|시설|집결소|단련대|구류장|"

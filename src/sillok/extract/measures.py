@@ -33,6 +33,7 @@ DEATHS = "deaths"
 FACILITIES = "facilities"
 
 _NOT_MODIFIER = (r"(?!(?:of|in|at|for|to|from|with|on|by|per|and|or|the|a|an|were|was|are|is|"
+                 r"about|into|among|across|against|since|during|under|after|before|over|"
                  r"have|had|has|who|which|that|whom|whose|each|every|years?|months?|days?|"
                  r"hours?|weeks?)\b)")
 _MODIFIERS = rf"(?:{_NOT_MODIFIER}[A-Za-z’'-]+\s+){{0,3}}?"
@@ -44,13 +45,25 @@ _EN_NOUN = re.compile(
       | (?P<facilities>(?:prison\s+)?camps|prisons|facilities|centres|centers|penitentiaries|
             jails|colonies|(?:prison|detention|camp)\s+sites|kwanliso|kyohwaso|kyoyangso|
             jipkyulso|kuryujang)
+      | (?P<workers>workers|labou?rers)
       | (?P<people>people|persons|individuals|North\s+Koreans|Koreans|refugees|defectors|
-            escapees|returnees|women|men|girls|boys|children|minors|workers|labou?rers|citizens|
+            escapees|returnees|women|men|girls|boys|children|minors|citizens|others|
             victims|adults|residents|family\s+members|families|Christians|believers|deportees|
             asylum[- ]seekers|migrants|abductees|souls|nationals|civilians|households|youths|
             students|soldiers|farmers|members)
     )\b""",
     re.IGNORECASE | re.VERBOSE,
+)
+# camps that are not places of detention: "12 logging camps", "refugee camps"
+_NOT_DETENTION = re.compile(
+    r"\b(?:logging|lumber|timber|refugee|military|army|summer|holiday|construction|base)\b",
+    re.IGNORECASE,
+)
+# "\"more than 50,000\" were held at Yoduk": a bare figure whose verb says it counts people
+_BARE_HELD = re.compile(
+    r"[\"”’']?\s+(?:were|are|was|had\s+been|have\s+been)\s+(?:being\s+|still\s+)?"
+    r"(?:held|imprisoned|detained|incarcerated|confined|interned)\b",
+    re.IGNORECASE,
 )
 _FOREIGN = re.compile(
     r"\b(?:Japanese|South\s+Korean|Chinese|American|U\.?S\.?|Thai|Vietnamese|Russian|"
@@ -76,8 +89,9 @@ _KO_COUNTER = re.compile(
     r"\s*(?:여\s*)?(?:(?P<people>명)|(?P<facilities>곳|개소|군데|개의|개\s*(?=[\uac00-\ud7a3]*(?:소|장|대)\b)))"
 )
 _KO_BEFORE = re.compile(
-    r"(?:(?P<prisoners>수감자|수용자|수감\s?인원|수용\s?인원|정치범|재소자|구금자)|(?P<deaths>사망자|희생자)|"
-    r"(?P<people>탈북민|탈북자|주민|여성|아동|노동자|주민들))\s*(?:의\s*)?(?:수(?:는|가|를)?|규모(?:는|가)?|"
+    r"(?:(?P<deaths>사망자|희생자|(?:숨진|사망한|죽은|처형된)\s?(?:수감자|수용자|재소자|구금자|사람))|"
+    r"(?P<prisoners>수감자|수용자|수감\s?인원|수용\s?인원|정치범|재소자|구금자)|"
+    r"(?P<workers>노동자|근로자)|(?P<people>탈북민|탈북자|주민|여성|아동|주민들))\s*(?:들)?(?:은|는|이|가)?\s*(?:의\s*)?(?:수(?:는|가|를)?|규모(?:는|가)?|"
     r"총\s?수|인원(?:은|이)?)?\s*(?:약|대략|최소|최대)?\s*$"
 )
 
@@ -111,7 +125,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("prisoner-population", re.compile(
         r"(?:held|holds?|holding|imprisoned|detained|incarcerated|confined|interned|jailed|"
         r"population|housed|houses|locked\s+up|sent\s+(?:to|there)|"
-        r"remain(?:ed|s)?\s+in\b(?!\s+(?:chinese|russian|china|russia|lao|laos|laotian|"
+        r"remain(?:ed|s)?\s+in\b(?!\s+(?:the\s+)?(?:chinese|russian|china|russia|lao|laos|laotian|"
         r"vietnamese|thai|third))|"
         r"in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:camps?|prisons?|kwanliso|kyohwaso|detention|"
         r"custody)|behind\s+bars|serving|there\s+(?:are|were|is|was|remain(?:ed)?))\b"
@@ -119,6 +133,11 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _KO_ABROAD = re.compile(
     r"(?:중국|러시아|라오스|베트남|태국|몽골|제3국|해외)(?!에서\s?(?:강제)?\s?(?:송환|북송))"
+)
+# where North Korea's labour export sends workers (lower-cased text)
+_WORK_ABROAD = re.compile(
+    r"\b(?:abroad|overseas|russia\w*|russian\s+federation|china|chinese|middle\s+east|kuwait|"
+    r"qatar|mongolia\w*|siberia\w*)\b|러시아|중국|해외|극동|중동"
 )
 _PRIORITY = {name: i for i, (name, _) in enumerate(_CUES)}
 _MAX_CUE_DISTANCE = 120
@@ -131,14 +150,21 @@ class Counted:
     what: str  # PEOPLE | PRISONERS | DEATHS | FACILITIES
     noun_end: int
     foreign: bool = False
+    # "10,000 North Korean workers", "노동자 약 1만 명": labour abroad unless a cue says else
+    workers: bool = False
 
 
 def counted_after(text: str, pos: int, end: int) -> Counted | None:
     """The noun right after a number (English), with up to three modifiers."""
     match = _EN_NOUN.match(text, pos, end)
     if match is None:
-        return None
+        held = _BARE_HELD.match(text, pos, end)
+        return Counted(PEOPLE, pos) if held else None
     foreign = bool(_FOREIGN.search(match.group("mods")))
+    if match.group("workers"):
+        return Counted(PEOPLE, match.end(), foreign, workers=True)
+    if match.group(FACILITIES) and _NOT_DETENTION.search(match.group("mods")):
+        return None
     for what in (PRISONERS, DEATHS, FACILITIES, PEOPLE):
         if match.group(what):
             return Counted(what, match.end(), foreign)
@@ -150,9 +176,12 @@ def counted_korean(text: str, pos: int, end: int, before: str) -> Counted | None
     match = _KO_COUNTER.match(text, pos, end)
     prior = _KO_BEFORE.search(before)
     if prior is not None:
+        noun_end = match.end() if match else pos
+        if prior.group("workers"):
+            return Counted(PEOPLE, noun_end, workers=True)
         for what in (PRISONERS, DEATHS, PEOPLE):
             if prior.group(what):
-                return Counted(what, match.end() if match else pos)
+                return Counted(what, noun_end)
     if match is None:
         return None
     if match.group("facilities"):
@@ -209,6 +238,8 @@ def choose_measure(lowered: str, counted: Counted, value_start: int, window_star
             if best is None or candidate < best:
                 best = candidate
     if best is None:
+        if counted.workers and _WORK_ABROAD.search(lowered, lo, hi):
+            return "forced-labourers"  # the state's labour export: "workers … in Russia"
         return "prisoner-population" if counted.what == PRISONERS else None
     if best[2] == "prisoner-population" and korean and _KO_ABROAD.search(lowered, lo, hi):
         return "detained-abroad"  # "중국 내 수용시설에 … 탈북민이 구금돼"

@@ -12,7 +12,8 @@ What does not count is a mention the sentence itself negates:
 - a cue right after the trigger: "torture was not reported", "executions no longer
   take place", "could not be verified";
 - Korean, where negation follows the noun: "고문은 없었다", "고문을 당하지 않았다",
-  "강제노동 사실을 부인", "고문 금지".
+  "강제노동 사실을 부인", "고문 금지", "공개처형은 보지 못했지만", "처형이 있었다는
+  증언은 확인되지 않았다".
 
 A clause boundary (";", "but", "however", "while", "where", "which", a new finite
 verb after "and") ends a nominal cue's scope, so "did not enforce the law and
@@ -78,7 +79,13 @@ _BOUNDARY = re.compile(
 )
 _KO_POST_CUE = re.compile(
     r"\A[^,.;:!?]{0,15}?(?:없었|없다|없는|없으며|없음|없고|않았|않는다|않은|않고|않으며|아니|부인|부정|"
-    r"사실무근|금지|방지|근절|폐지)"
+    r"사실무근|금지|방지|근절|폐지|(?:보지|목격하지)\s?못)"
+)
+# "공개처형이 있었다는 증언은 확인되지 않았다": the report of it is what is denied
+_KO_NOT_REPORTED = re.compile(
+    r"\A[^,.;:!?]{0,6}?(?:있었|있|벌어졌|이뤄졌|이루어졌|자행됐|자행되었)다는\s?"
+    r"(?:증언|보고|증거|정황|사실|진술|목격담)(?:은|는|이|가|도)?\s?"
+    r"(?:없|확인되지\s?않|나오지\s?않|발견되지\s?않)"
 )
 _KO_BOUNDARY = re.compile(r"지만|으나|는데|면서|며,")
 _LOOKBACK = 160
@@ -102,6 +109,8 @@ class Negations:
         """True when the mention ``text[start:end]`` is negated within its sentence."""
         text, lowered = self.text, self.lowered
         if _is_hangul(text[start]):
+            if _KO_NOT_REPORTED.match(text[end:min(sentence_end, end + 40)]):
+                return True
             after = text[end:min(sentence_end, end + 20)]
             cut = _KO_BOUNDARY.search(after)
             if cut:

@@ -33,7 +33,10 @@ _INCLUDING = re.compile(r"\b(?:including|such\s+as|e\.g\.|among\s+them|namely|li
                         re.IGNORECASE)
 _SINGULAR_PLACE = re.compile(
     r"\b(?:the|this|that|same)\s+(?:\w+\s+)?(?:camp|facility|prison|site|kwanliso|kyohwaso|"
-    r"centre|center|section)\b|\bthere\b|이곳|그곳|같은\s?(?:수용소|시설|교화소)|해당\s?(?:수용소|시설|교화소|"
+    r"centre|center|section)\b|\bthere\b|"
+    # "it had held approximately 30,000 prisoners before its closure"
+    r"\bit\s+(?:had\s+|has\s+|once\s+|still\s+)*(?:held|holds|housed|houses|contained|contains)\b|"
+    r"\bits\s+(?:closure|peak|population|prisoners|inmates|detainees)\b|이곳|그곳|같은\s?(?:수용소|시설|교화소)|해당\s?(?:수용소|시설|교화소|"
     r"관리소)(?!들)|이\s(?:수용소|시설|교화소|관리소)(?!들)",
     re.IGNORECASE,
 )
@@ -61,6 +64,8 @@ _FALLBACK_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
                 re.IGNORECASE), "kyohwaso"),
 )
 _RECENT_WINDOW = 2000
+_KO_BARE_TYPE = re.compile(r"관리소|교화소|교양소|집결소|구류장|노동단련대|단련대")
+_KO_LOCATIVE = re.compile(r"에서|에(?!게)|안에|내(?:에|의)")
 
 
 @cache
@@ -127,6 +132,10 @@ def _recent(ctx: DocContext, before: int, want_facility: bool, nearest: bool = F
         candidates.append((last_type.start, last_type.id))
     if last_facility is not None:
         kind = last_facility.id if nearest else type_of(last_facility.id)
+        if nearest:
+            # "개천(14호)·요덕(15호)·화성(16호)·청진(25호) 관리소 … 수감자 규모는": the list's type
+            listed = ctx.sentence_of(last_facility.start)
+            kind = _common_type(ctx.within("facility", listed.start, listed.end)) or kind
         if kind:
             candidates.append((last_facility.start, kind))
     for pattern, type_id in _FALLBACK_TYPES:
@@ -151,7 +160,8 @@ def people_subject(ctx: DocContext, value_end: int, noun_end: int, sentence: Spa
         return found
     types = ctx.within(BARE_TYPE, sentence.start, scope_end)
     if types:
-        return min(types, key=lambda m: abs(m.start - value_end)).id
+        nearest = min(types, key=lambda m: abs(m.start - value_end))
+        return _korean_back_reference(ctx, nearest, sentence) or nearest.id
     found = fallback_type(text, sentence.start, scope_end)
     if found:
         return found
@@ -166,6 +176,24 @@ def people_subject(ctx: DocContext, value_end: int, noun_end: int, sentence: Spa
         return _recent(ctx, sentence.start, want_facility=False, nearest=True,
                        window_start=start) or "all"
     return "all"
+
+
+def _korean_back_reference(ctx: DocContext, mention: Located, sentence: Span) -> str | None:
+    """"교화소에 수감된 인원이 약 3천 명": a bare Korean type noun after one facility was named.
+
+    Korean has no article: a bare "교화소에" in a paragraph about 전거리교화소 points back
+    at it. Only a singular noun (no 들), with no nationwide scope, and only when the
+    facility named last in this or the previous paragraph is of the same type.
+    """
+    text = ctx.text
+    if not _KO_BARE_TYPE.fullmatch(text, mention.start, mention.end) or not _KO_LOCATIVE.match(
+            text, mention.end) or _COUNTRYWIDE.search(text, sentence.start, sentence.end):
+        return None
+    start = _previous_paragraph_start(ctx, sentence.start)
+    facilities = ctx.within("facility", start, sentence.start)
+    if not facilities or type_of(facilities[-1].id) != mention.id:
+        return None
+    return facilities[-1].id
 
 
 def _previous_paragraph_start(ctx: DocContext, offset: int) -> int:
