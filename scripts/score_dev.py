@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run the extractor over an evaluation set and score it with the shared script.
 
-    python scripts/score_dev.py                  # dev, tests/eval and tests/eval/heldout
+    python scripts/score_dev.py                  # dev, tests/eval, heldout and blind2
     python scripts/score_dev.py --set dev --errors
     python scripts/score_dev.py --write predictions.jsonl --set eval
 
@@ -29,6 +29,10 @@ SETS = {
     "heldout": (
         ROOT / "tests" / "eval" / "heldout" / "docs",
         ROOT / "tests" / "eval" / "heldout" / "gold.jsonl",
+    ),
+    "blind2": (
+        ROOT / "tests" / "eval" / "blind2" / "docs",
+        ROOT / "tests" / "eval" / "blind2" / "gold.jsonl",
     ),
 }
 

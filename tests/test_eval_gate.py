@@ -1,7 +1,8 @@
 """Quality gate: extraction scores on the dev corpus and tests/eval must not fall below floors.
 
-Runs the extractor over ``../shared/corpus/dev``, ``tests/eval/docs`` and
-``tests/eval/heldout/docs`` (written blind to the extractor) exactly as
+Runs the extractor over ``../shared/corpus/dev``, ``tests/eval/docs``,
+``tests/eval/heldout/docs`` and ``tests/eval/blind2/docs`` (both written blind to the
+extractor) exactly as
 ``sillok extract --format jsonl FILE`` does (the file parsed as ingest parses it, page
 chrome removed), scores each set with the shared ``score_extraction.py`` and compares every
 metric with ``tests/eval/floors.json``. A set whose documents or gold are missing is
@@ -28,6 +29,7 @@ SETS = {
     "dev": (SHARED / "corpus" / "dev", SHARED / "corpus" / "dev" / "gold.jsonl"),
     "eval": (TESTS / "eval" / "docs", TESTS / "eval" / "gold.jsonl"),
     "heldout": (TESTS / "eval" / "heldout" / "docs", TESTS / "eval" / "heldout" / "gold.jsonl"),
+    "blind2": (TESTS / "eval" / "blind2" / "docs", TESTS / "eval" / "blind2" / "gold.jsonl"),
 }
 
 

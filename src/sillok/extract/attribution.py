@@ -83,10 +83,17 @@ _ANAPHOR = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _LOOKBACK_SENTENCES = 3
+# "이 수치는 …", "this figure …": the sentence says where its figure comes from
+_KO_THIS_FIGURE = re.compile(
+    r"(?:이|그|해당)\s?(?:수치|추정치|숫자)|\b(?:this|that|the)\s+figure\b", re.IGNORECASE)
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CITING_BEFORE = re.compile(
     r"\b(?:citing|quoting|cited\s+by|quoted\s+by)\s+(?:the\s+)?(?:\w+\s+)?$", re.IGNORECASE)
-_KO_CITED_AFTER = re.compile(r"[^.,\n]{0,25}?(?:을|를)\s?인용")
+_KO_CITED_AFTER = re.compile(
+    r"[^.,\n]{0,25}?(?:을|를)\s?(?:그대로\s?|다시\s?)?(?:인용|재인용|옮긴|옮겨|따른|따랐)")
+# "South Korean officials cited": a government relaying another's estimate
+_RELAYS_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:cited|quoted|citing|quoting|relayed)\b",
+                           re.IGNORECASE)
 _OWN_SOURCE = re.compile(
     r"\b(?:media|press|defectors?|witness(?:es)?|sources?|others|testimony|some|other\s+estimates|"
     r"former\s+prisoners|refugees|activists|groups)\b|언론|증언|탈북민|일부|소식통|단체",
@@ -134,6 +141,8 @@ def _government_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
 def _government_credits(text: str, span: Span) -> set[str]:
     found: set[str] = set()
     for match in _government_matches(text, span.start, span.end):
+        if _RELAYS_AFTER.match(text, match.end(), span.end) and span.start < match.start():
+            continue  # "KINU, in a 2013 estimate that South Korean officials cited …"
         found.update(_GOVERNMENT_IDS[match.lastgroup or "sk"])
     return found
 
@@ -148,6 +157,18 @@ def government_mentions(text: str) -> list[Located]:
 
 
 def _named_in(ctx: DocContext, span: Span) -> set[str]:
+    cited, credited = _credits_in(ctx, span)
+    # "The State Department, citing NK Watch, …", "국무부는 NK워치의 추산을 인용해":
+    # the figure is the cited organisation's.
+    return cited or credited
+
+
+def _cited_in(ctx: DocContext, span: Span) -> set[str]:
+    return _credits_in(ctx, span)[0]
+
+
+def _credits_in(ctx: DocContext, span: Span) -> tuple[set[str], set[str]]:
+    """Organisations cited as the source, and all those credited, in ``span``."""
     credited: set[str] = set()
     cited: set[str] = set()
     text = ctx.text
@@ -155,7 +176,8 @@ def _named_in(ctx: DocContext, span: Span) -> set[str]:
     for i, mention in enumerate(mentions):
         before = text[max(span.start, mention.start - 40):mention.start]
         if _NOT_CREDITED_BEFORE.search(before) or _NOT_CREDITED_AFTER.match(
-                text, mention.end, span.end) or _RELAYED_TO.search(
+                text, mention.end, span.end) or (i > 0 and _RELAYS_AFTER.match(
+                text, mention.end, span.end)) or _RELAYED_TO.search(
                 text, max(span.start, mention.start - 70), mention.start):
             continue
         credited.add(mention.id)
@@ -167,9 +189,7 @@ def _named_in(ctx: DocContext, span: Span) -> set[str]:
         if citation and citation.end() <= following:
             cited.add(mention.id)
     credited |= _government_credits(text, span)
-    # "The State Department, citing NK Watch, …", "국무부는 NK워치의 추산을 인용해":
-    # the figure is the cited organisation's.
-    return cited or credited
+    return cited, credited
 
 
 def _by_head_noun(ctx: DocContext, sentence: Span) -> set[str]:
@@ -204,6 +224,13 @@ def _first_person(ctx: DocContext) -> set[str]:
 def credited_for(ctx: DocContext, sentence: Span, pos: int) -> list[str]:
     """Organisation ids credited for the figure at ``pos`` in ``sentence``."""
     clause = clause_of(ctx.text, sentence, pos)
+    if clause != sentence and len(ctx.within("organization", sentence.start, sentence.end)) > 1:
+        # "통일부가 … 8만~12만 명으로 적고 있는데, 이 수치는 통일연구원 추정치를 옮긴 것":
+        # the source the sentence says it cites, whichever clause names it
+        cited = _cited_in(ctx, sentence)
+        if cited and not _cited_in(ctx, clause) and _KO_THIS_FIGURE.search(
+                ctx.text, sentence.start, sentence.end):
+            return sorted(cited)
     if clause != sentence:
         credited = _named_in(ctx, clause)
         if credited:

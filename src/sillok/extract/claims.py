@@ -31,18 +31,22 @@ from bisect import bisect_left
 from typing import Any
 
 from .attribution import credited_for
-from .context import DocContext, find_word, match_before
+from .context import BARE_TYPE, DocContext, find_word, match_before
 from .measures import (
     FACILITIES,
+    PEOPLE,
+    PRISONERS,
     Counted,
     choose_measure,
     counted_after,
     counted_before,
     counted_korean,
+    mentions_detention_abroad,
+    mentions_prisoners,
 )
 from .numbers import Quantity, find_quantities
 from .segment import Span, clause_of
-from .subjects import facility_count_subject, people_subject
+from .subjects import facility_count_subject, fallback_type, people_subject
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|"
            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
@@ -60,6 +64,7 @@ _SKIP_BEFORE = re.compile(
       | \b[Tt]he\s+ | \bper\s+ | \bas\s+(?:young|old)\s+as\s+ | \bage\s+of\s+
       | \b(?:including|of\s+whom|among\s+(?:them|whom)|of\s+them)\s+
       | \b(?:one|\d+(?:[.,]\d+)?)\s+(?:of|in|out\s+of)\s+(?:every\s+)?
+      | \bfactor\s+of\s+
       | 제\s* | 징역\s* | 노동교화형\s*
     )$""",
     re.VERBOSE,
@@ -72,8 +77,11 @@ _SKIP_AFTER = re.compile(
            feet|foot|ft|inches|acres?|hectares?|square|kg|kilograms?|kilos|tons?|tonnes?|grams?|
            g|calories|kcal|times|fold|degrees|year-olds?|o['’]clock|a\.m|p\.m|am|pm|storey|
            stor(?:y|ies)|floors?|lbs?|pounds?|cases?\s+of\s+covid)\b
+      | \s(?-i:January|February|March|April|May|June|July|August|September|October|November|
+           December)\b
       | \s*(?:%|°|st\b|nd\b|rd\b|th\b|s\b|’s\b|'s\b|/\d|\.\d|:\d|-\d{2}\b)
-      | \s+(?:of|in|out\s+of)\s+(?:every|each|whom|them|those|these|which|the\s+\d|\d|ten|
+      | \s+(?:of|in|out\s+of)\s+(?:every|each|whom|them|those|these|which|the\s+\d|
+           (?!(?:19|20)\d\d\b)\d|ten|
            a\s+hundred)
       | \s*(?:여\s*)?(?:년|개월|달|주일|주년|일간|일\b|시간|분\b|초\b|세\b|살|원|
            달러|위안|유로|엔\b|%|퍼센트|킬로|km|미터|m\b|톤|kg|차\b|차례|회|번째|번\b|
@@ -88,6 +96,9 @@ _COUNT_AFTER_YEAR = re.compile(
     r"north\s+koreans|refugees|defectors|women|men|children|deaths|camps|facilities)\b",
     re.IGNORECASE,
 )
+_YEAR_RANGE = re.compile(r"(?:between\s+|from\s+)?(?:19|20)\d\d\s*(?:-|–|—|to|and)\s*(?:19|20)\d\d",
+                         re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\[\d{1,3}\]|\(\d{1,3}\)(?<=[.,;:]\(\d\))|\(\d{1,3}\)(?<=[.,;:]\(\d\d\))")
 _AS_OF_CUE = re.compile(r"\b(?:as\s+of|as\s+at)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _REPORT_ANAPHOR = re.compile(r"\b(?:that|the|this)\s+(?:report|study|estimate)\b|보고서",
                              re.IGNORECASE)
@@ -96,7 +107,7 @@ _TOTAL_CUE = re.compile(
     r"number|estimat\w*|identif\w*|document\w*|known|maintain\w*|counted|counts|comprise\w*|"
     r"consist\w*|network|system|located|active|remain\w*|closed|built|held|holds?|imprisoned|"
     r"detained|in\s+operation)\b"
-    r"|운영|존재|있는|있다|있으며|있었|확인|파악|추정|모두|총",
+    r"|운영|가동|알려진|존재|있는|있다|있으며|있었|확인|파악|추정|모두|총",
     re.IGNORECASE,
 )
 # People interviewed are a sample, not a count: "interviews with 508 defectors", "31명을 면담".
@@ -105,6 +116,8 @@ _RESPONDENTS_BEFORE = re.compile(
     r"testimon(?:y|ies)\s+(?:of|from)|accounts\s+(?:of|from))\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+_KO_RESPONDENTS_BEFORE = re.compile(
+    r"(?:응답자|면담자|증언자|조사\s?대상자|설문\s?참여자|면담\s?대상자)(?:는|은|가|이)?\s*(?:약\s*|모두\s*|총\s*)?$")
 _RESPONDENTS_AFTER = re.compile(
     r"\s*(?:여\s*)?명(?:의|을|를|과|와)?\s?(?:\S+\s)?(?:면담|인터뷰|조사|설문|증언|상대로|대상으로|심층)"
     r"|\s+(?:\w+\s+){0,2}(?:interviewed|surveyed|who\s+(?:were\s+)?interviewed|interviewees|"
@@ -114,7 +127,7 @@ _RESPONDENTS_AFTER = re.compile(
 # "교화소는 20여 곳", "교화소는 전국에 20여 곳": the type, then at most a place phrase
 _KO_FACILITY_BEFORE = re.compile(
     r"(?:관리소|수용소|교화소|교양소|시설|집결소|단련대|구류장|감옥|형무소|교도소)\S{0,3}\s*"
-    r"(?:(?:전국|북한\s?전역|북한|각지|각\s?도|도내)\S{0,2}\s*)?$|등\s*$"
+    r"(?:(?:전국|북한\s?전역|북한|각지|각\s?도|도내)\S{0,2}\s*)?$|등\s*$|\d\s?호\s*$"
 )
 _KO_FACILITY_AFTER = re.compile(
     r"\s*(?:곳|개소|군데|개)\s*(?:의|에)?\s*(?:\S+\s)?(?:관리소|수용소|교화소|교양소|시설|집결소|단련대|구류장|"
@@ -125,10 +138,20 @@ _SUBSET = re.compile(r"\b(?:including|of\s+whom|among\s+(?:them|whom)|of\s+them)
                      re.IGNORECASE)
 _HAS_BEFORE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CONTINUATION = re.compile(
-    r"\b(?:estimates?|estimated|figures?|numbers?|counts?|tally)\b|추정|규모",
+    r"\b(?:estimates?|estimated|figures?|numbers?|counts?|tally|totals?|range[ds]?|gives|gave|"
+    r"cited)\b|추정|규모",
     re.IGNORECASE,
 )
-_BARE_END = re.compile(r"\s*(?:명|곳)?\s*(?:[.,;:)\]]|(?:이다|으로|로|였다|에 달)|$)")
+_BARE_END = re.compile(
+    r"(?:\s+(?:in|for|by|as\s+of)\s+(?:19|20)\d\d|\s+in\s+(?:[a-z-]+\s+){0,2}[a-z-]+)?"
+    r"\s*(?:명|곳)?\s*(?:[.,;:)\[\]]|(?:이다|으로|로|였다|에 달)|$)")
+# Estimate language: a figure with no measure of its own in a passage about prisoners
+_ESTIMATE = re.compile(
+    r"\b(?:estimat\w*|figures?|put\s+the\s+(?:figure|number|total))\b|추정|추산|수치|집계",
+    re.IGNORECASE)
+# "- Camp 14 (Kaechon): 15,000 (KINU, 2013)": a list line, a facility label, a bare figure
+_LIST_LINE = re.compile(r"[ \t]*(?:[-*•·–—▪]|\d{1,2}[.)])\s+")
+_ROW_END = re.compile(r"\s*(?:[(;,]|$)", re.MULTILINE)
 # These run on the lower-cased text.
 _ELSEWHERE = re.compile(
     r"(?:china[’']s\s+(?:prisons?|camps?|detention)|xinjiang|uyghurs?|uighurs?|tibet\w*|"
@@ -154,6 +177,7 @@ _NUMBER_WORD = re.compile(
 )
 _KO_NUMBER_WORD = re.compile(r"(?:두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?(?:곳|개|명)")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_NEARBY_SENTENCES = 5
 
 
 def _counted(ctx: DocContext, q: Quantity, sentence: Span) -> Counted | None:
@@ -174,6 +198,8 @@ def _is_not_a_count(ctx: DocContext, q: Quantity, sentence: Span) -> bool:
     if max(q.low or 0, q.high or 0) < 2:
         return True
     raw = text[q.value_start:q.value_end]
+    if _YEAR_RANGE.fullmatch(raw) or _FOOTNOTE.match(text, q.start - 1, q.value_end + 1):
+        return True  # years at both ends; a footnote marker "[2]", ".(3)"
     if _YEAR.fullmatch(raw.split("-")[0].split("~")[0].strip()) and "," not in raw and not (
             _COUNT_AFTER_YEAR.match(text, q.value_end)):
         return True
@@ -186,6 +212,9 @@ def _is_not_a_count(ctx: DocContext, q: Quantity, sentence: Span) -> bool:
         if ctx.overlaps(kind, q.value_start, q.value_end):
             return True
     if match_before(_SKIP_BEFORE, text, max(sentence.start, q.start - 30), q.start):
+        return True
+    if q.korean and match_before(_KO_RESPONDENTS_BEFORE, text, max(sentence.start, q.start - 20),
+                                 q.start):
         return True
     return bool(match_before(_RESPONDENTS_BEFORE, text, max(sentence.start, q.start - 40),
                              q.start))
@@ -280,8 +309,64 @@ def _candidates(ctx: DocContext, sentence: Span) -> list[Quantity]:
     ]
 
 
+def _table_row(ctx: DocContext, q: Quantity) -> bool:
+    """Whether ``q`` is the figure of a list line labelled with a facility."""
+    text = ctx.text
+    line_start = text.rfind("\n", 0, q.start) + 1
+    colon = text.find(":", line_start, q.start)
+    return bool(
+        colon > 0 and _LIST_LINE.match(text, line_start, colon)
+        and ctx.within("facility", line_start, colon)
+        and _ROW_END.match(text, q.end))
+
+
+def _topic(ctx: DocContext, sentence: Span) -> Span | None:
+    """One of the two sentences before, in the paragraph, when it says people are held."""
+    index = ctx.seg.sentence_index(sentence.start)
+    paragraph = ctx.seg.sentence_paragraph[index]
+    for back in range(index - 1, max(-1, index - 3), -1):
+        if ctx.seg.sentence_paragraph[back] != paragraph:
+            return None
+        before = ctx.seg.sentences[back]
+        if mentions_prisoners(ctx.lowered, before.start, before.end):
+            return before
+    return None
+
+
+def _abroad_topic(ctx: DocContext, sentence: Span) -> bool:
+    """Whether the sentence before, in the paragraph, is about people held abroad."""
+    index = ctx.seg.sentence_index(sentence.start)
+    if index == 0 or (ctx.seg.sentence_paragraph[index - 1]
+                      != ctx.seg.sentence_paragraph[index]):
+        return False
+    before = ctx.seg.sentences[index - 1]
+    return mentions_detention_abroad(ctx.lowered, before.start, before.end)
+
+
+def _topic_measure(ctx: DocContext, q: Quantity, sentence: Span,
+                   recent: dict[str, Any] | None) -> tuple[str, str | None] | None:
+    """"통일연구원은 8만~12만 명으로 추정했고": estimate language about the passage's prisoners.
+
+    A count of people with no cue of its own is a claim when its clause speaks of an
+    estimate and either a recent claim or the sentence before says what is counted;
+    it takes that claim's measure and subject (the sentence's own facility first).
+    """
+    clause = clause_of(ctx.text, sentence, q.value_start)
+    if not _ESTIMATE.search(ctx.text, clause.start, clause.end):
+        return None
+    if recent is not None and recent["measure"] != "facility-count":
+        return recent["measure"], recent["subject"]
+    topic = _topic(ctx, sentence)
+    if topic is None:
+        return None
+    types = ctx.within(BARE_TYPE, topic.start, topic.end)
+    subject = types[-1].id if types else fallback_type(ctx.text, topic.start, topic.end)
+    return "prisoner-population", subject
+
+
 def _claims_in_sentence(ctx: DocContext, sentence: Span, previous: dict[str, Any] | None,
-                        zone_end: int) -> list[dict[str, Any]]:
+                        zone_end: int, nearby: dict[str, Any] | None = None,
+                        ) -> list[dict[str, Any]]:
     text = ctx.text
     quantities = _candidates(ctx, sentence)
     if not quantities or _in_headline_zone(ctx, sentence, zone_end) or _about_elsewhere(
@@ -290,11 +375,17 @@ def _claims_in_sentence(ctx: DocContext, sentence: Span, previous: dict[str, Any
     out: list[dict[str, Any]] = []
     for i, q in enumerate(quantities):
         counted = _counted(ctx, q, sentence)
+        if counted is None and _table_row(ctx, q):
+            counted = Counted(PRISONERS, q.value_end)
         if counted is None:
-            # "Estimates … ranged up to 5,000": the figure continues the previous claim
-            if (previous is not None and _CONTINUATION.search(text, sentence.start, q.start)
+            # "Estimates … ranged up to 5,000", "…, down from an estimated 46,500": the
+            # figure continues the claim before it (in a new paragraph only a large one)
+            last = out[-1] if out else previous or (
+                nearby if max(q.low or 0, q.high or 0) >= 1000 else None)
+            if (last is not None and last["measure"] != "facility-count"
+                    and _CONTINUATION.search(text, sentence.start, q.value_start)
                     and _BARE_END.match(text, q.end, sentence.end)):
-                out.append(_claim(ctx, q, sentence, previous["subject"], previous["measure"]))
+                out.append(_claim(ctx, q, sentence, last["subject"], last["measure"]))
             continue
         if counted.foreign:
             continue
@@ -317,12 +408,27 @@ def _claims_in_sentence(ctx: DocContext, sentence: Span, previous: dict[str, Any
             # "… from 209,000 to 232,400", "8만~12만 명으로 추정 …, 약 23만 2400명에 이른다":
             # a second figure for the same thing in the same sentence
             last = out[-1] if out else None
-            if last is None or last["measure"] == "facility-count" or _SUBSET.search(
+            topic_subject: str | None = None
+            if last is None and counted.what == PEOPLE and not counted.foreign:
+                topic = _topic_measure(ctx, q, sentence, previous)
+                if topic is None:
+                    continue
+                measure, topic_subject = topic
+            elif last is None or last["measure"] == "facility-count" or _SUBSET.search(
                     text, previous_end, q.start):
                 continue
-            measure = last["measure"]
+            else:
+                measure = last["measure"]
+        else:
+            topic_subject = None
         subject = "all" if measure in ("repatriated-persons", "detained-abroad") else (
             people_subject(ctx, q.value_end, counted.noun_end, sentence))
+        if subject == "all" and topic_subject:
+            subject = topic_subject
+        elif subject == "all" and out and out[-1]["measure"] == measure:
+            subject = out[-1]["subject"]  # "8만~12만 명으로 추정했고, … 13만 5천 명": the same
+        if subject == "all" and measure == "prisoner-population" and _abroad_topic(ctx, sentence):
+            measure = "detained-abroad"  # "… 북송을 기다리는 탈북민은? 2천여 명이 구금돼 …"
         out.append(_claim(ctx, q, sentence, subject, measure))
     return out
 
@@ -372,7 +478,8 @@ def find_claims(ctx: DocContext) -> list[dict[str, Any]]:
             index - previous_index <= 2
             and ctx.seg.sentence_paragraph[previous_index] == ctx.seg.sentence_paragraph[index]
         ) else None
-        for claim in _claims_in_sentence(ctx, sentence, recent, zone_end):
+        nearby = previous if index - previous_index <= _NEARBY_SENTENCES else None
+        for claim in _claims_in_sentence(ctx, sentence, recent, zone_end, nearby):
             key = (claim["start"], claim["subject"], claim["measure"], claim["low"],
                    claim["high"])
             if key not in seen:

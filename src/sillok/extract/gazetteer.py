@@ -76,7 +76,10 @@ _ADMIN_AFTER = re.compile(
     r"[\s\-]*(?:County|City|Province|Prefecture|gun|kun|si|up|군|시|읍|면|동)(?![a-z])",
     re.IGNORECASE,
 )
-_PLACE_TYPE_AFTER = re.compile(r"^[\s\-]*(?:'s)?[\s\-]*(?:의\s*|에\s*있는\s*|소재\s*)?$")
+# "개천의 여성 교화소", "개천에 정치범수용소", "개천 1교화소": Korean puts the place first
+_PLACE_TYPE_AFTER = re.compile(
+    r"^[\s\-]*(?:'s)?[\s\-]*(?:의\s*(?:[\uac00-\ud7a3]{1,3}\s+)?|에\s*있는\s*|에\s+|소재\s*)?"
+    r"(?:제?\d{1,2}\s*)?$")
 # the type word must stand right before the place: "the kwanliso in Kaechon", "a kwanliso
 # near Hoeryong", "the kyohwaso, located in Kaechon" — not "a kwanliso official born in"
 _PLACE_TYPE_BEFORE = re.compile(

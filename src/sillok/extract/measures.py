@@ -38,7 +38,7 @@ _NOT_MODIFIER = (r"(?!(?:of|in|at|for|to|from|with|on|by|per|and|or|the|a|an|wer
                  r"hours?|weeks?)\b)")
 _MODIFIERS = rf"(?:{_NOT_MODIFIER}[A-Za-z’'-]+\s+){{0,3}}?"
 _EN_NOUN = re.compile(
-    rf"""(?:\s*(?:\+|-plus|or\s+more|or\s+fewer|or\s+less))?\s+(?P<mods>{_MODIFIERS})(?:
+    rf"""(?:\s*(?:\+|-plus|or\s+more|or\s+fewer|or\s+less))?["”’']?\s+(?P<mods>{_MODIFIERS})(?:
         (?P<prisoners>(?:political\s+)?(?:prisoners?|inmates?|detainees?|internees|convicts|
             captives|prisoners\s+of\s+conscience))
       | (?P<deaths>deaths|fatalities|executions|killings|dead|bodies|corpses)
@@ -75,6 +75,8 @@ _EN_NUMBER_OF = re.compile(
         (?:number|population|total|count|tally)\s+of\s+(?:\w+\s+){0,2}?
             (?P<prisoners>prisoners|inmates|detainees|political\s+prisoners|people\s+held|
                 people\s+(?:imprisoned|detained))
+      | number\s+(?:of\s+(?:people|persons)\s+)?(?P<prisoners3>held|imprisoned|detained|
+            incarcerated)
       | (?P<prisoners2>(?:prison|prisoner|inmate|detainee|camp)\s+population|population)
       | (?:number|total|count|tally)\s+of\s+(?P<deaths>deaths|executions|killings|dead)
       | death\s+toll
@@ -129,7 +131,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"vietnamese|thai|third))|"
         r"in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:camps?|prisons?|kwanliso|kyohwaso|detention|"
         r"custody)|behind\s+bars|serving|there\s+(?:are|were|is|was|remain(?:ed)?))\b"
-        r"|수감|수용|구금|갇혀|억류|감금")),
+        r"|수감|수용(?!소)|구금|갇혀|갇힌|갇혔|억류|감금")),
 )
 _KO_ABROAD = re.compile(
     r"(?:중국|러시아|라오스|베트남|태국|몽골|제3국|해외)(?!에서\s?(?:강제)?\s?(?:송환|북송))"
@@ -139,6 +141,15 @@ _WORK_ABROAD = re.compile(
     r"\b(?:abroad|overseas|russia\w*|russian\s+federation|china|chinese|middle\s+east|kuwait|"
     r"qatar|mongolia\w*|siberia\w*)\b|러시아|중국|해외|극동|중동"
 )
+# "… who had been held …", "…, which …": a relative clause after the counted noun
+_RELATIVE = re.compile(r"(?:,\s*)?\b(?:who|whom|which|that)\b")
+_RELATIVE_PENALTY = 100
+_EN_ABROAD_AFTER = re.compile(
+    r"[^.;]{0,25}?\b(?:in|by)\s+(?:china|chinese|russia|russian|laos|vietnam|thailand|"
+    r"mongolia|cambodia|myanmar|third\s+countries|abroad)\b")
+_KO_HELD_ABROAD = re.compile(
+    r"(?:중국|러시아|라오스|베트남|태국|몽골)\s?(?:공안|당국|경찰)\S{0,2}\s?(?:붙잡|체포|구금|억류)"
+    r"|북송을\s?기다리|송환을\s?기다리")
 _PRIORITY = {name: i for i, (name, _) in enumerate(_CUES)}
 _MAX_CUE_DISTANCE = 120
 
@@ -197,13 +208,24 @@ def counted_before(text: str, start: int, pos: int) -> Counted | None:
     match = _EN_NUMBER_OF.search(text, start, pos)
     if match is None:
         return None
-    if match.group("prisoners") or match.group("prisoners2"):
+    if match.group("prisoners") or match.group("prisoners2") or match.group("prisoners3"):
         return Counted(PRISONERS, pos)
     if match.group("deaths") or "toll" in match.group(0).lower():
         return Counted(DEATHS, pos)
     if match.group("facilities"):
         return Counted(FACILITIES, pos)
     return Counted(PEOPLE, pos)
+
+
+def mentions_prisoners(lowered: str, start: int, end: int) -> bool:
+    """Whether ``lowered[start:end]`` says that people are held ("갇혀", "imprisoned")."""
+    return _CUES[-1][1].search(lowered, start, end) is not None
+
+
+def mentions_detention_abroad(lowered: str, start: int, end: int) -> bool:
+    """Whether ``lowered[start:end]`` places people in detention abroad ("중국 공안에 붙잡혀")."""
+    return _CUES[0][1].search(lowered, start, end) is not None or (
+        _KO_HELD_ABROAD.search(lowered, start, end) is not None)
 
 
 def choose_measure(lowered: str, counted: Counted, value_start: int, window_start: int,
@@ -219,8 +241,10 @@ def choose_measure(lowered: str, counted: Counted, value_start: int, window_star
     if counted.what == DEATHS:
         return "deaths"
     best: tuple[int, int, str] | None = None
+    best_end = 0
     lo = max(window_start, value_start - _MAX_CUE_DISTANCE)
     hi = min(window_end, counted.noun_end + _MAX_CUE_DISTANCE)
+    relative = None if korean else _RELATIVE.search(lowered, counted.noun_end, hi)
     for name, pattern in _CUES:
         for match in pattern.finditer(lowered, lo, hi):
             first = match.start()
@@ -228,6 +252,10 @@ def choose_measure(lowered: str, counted: Counted, value_start: int, window_star
                 continue  # inside a word
             if match.start() >= counted.noun_end:
                 distance = match.start() - counted.noun_end
+                if relative is not None and match.start() >= relative.end():
+                    # "500 others who had been held in detention centres": the relative
+                    # clause describes them; the main verb says what the figure counts
+                    distance += _RELATIVE_PENALTY
             elif match.end() <= value_start:
                 distance = value_start - match.end()
                 if korean:
@@ -237,10 +265,14 @@ def choose_measure(lowered: str, counted: Counted, value_start: int, window_star
             candidate = (distance, _PRIORITY[name], name)
             if best is None or candidate < best:
                 best = candidate
+                best_end = match.end()
     if best is None:
         if counted.workers and _WORK_ABROAD.search(lowered, lo, hi):
             return "forced-labourers"  # the state's labour export: "workers … in Russia"
         return "prisoner-population" if counted.what == PRISONERS else None
     if best[2] == "prisoner-population" and korean and _KO_ABROAD.search(lowered, lo, hi):
         return "detained-abroad"  # "중국 내 수용시설에 … 탈북민이 구금돼"
+    if best[2] == "prisoner-population" and not korean and _EN_ABROAD_AFTER.match(
+            lowered, best_end, min(len(lowered), best_end + 40)):
+        return "detained-abroad"  # "remained in detention in China"
     return best[2]

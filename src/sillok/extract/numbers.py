@@ -57,7 +57,7 @@ _EN_MIN = (r"more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|exceeding
            r"no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than|a\s+minimum\s+of|"
            r"greater\s+than|above|well\s+over")
 _EN_MAX = (r"up\s+to|fewer\s+than|less\s+than|under|no\s+more\s+than|not\s+more\s+than|"
-           r"as\s+many\s+as|a\s+maximum\s+of|maximum\s+of|below|at\s+most|as\s+much\s+as")
+           r"as\s+many\s+as|as\s+high\s+as|a\s+maximum\s+of|maximum\s+of|below|at\s+most|as\s+much\s+as")
 _EN_APPROX = (r"approximately|approx\.|about|around|roughly|some|an\s+estimated|estimated|"
               r"nearly|almost|close\s+to|circa|c\.|an\s+average\s+of|a\s+total\s+of|"
               r"totall?ing|the\s+estimated|a\s+further|another|reportedly|perhaps|possibly")
@@ -136,7 +136,7 @@ _KO_NATIVE_QUANTITY = re.compile(  # the caller checks that no syllable precedes
 )
 _KO_AFTER = re.compile(
     r"\s*(?:명|곳|개소|개|군데|건)?\s*(?:의\s*)?(?:"
-    r"(?P<min>이상|넘는|넘게|넘은|넘어|초과|남짓|을 넘|를 넘|이 넘)|"
+    r"(?P<min>이상|넘는|넘게|넘은|넘어|넘었|초과|남짓|[을를이은는]\s?넘)|"
     r"(?P<max>이하|미만|까지)|(?P<approx>가량|정도|쯤|안팎|내외))"
 )
 _KO_PARTS = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?([억만천백])?")

@@ -28,7 +28,8 @@ _WRAP_AFTER = re.compile(r"[ \t]*[a-z(]")
 # the branches then look back at what precedes it.
 _SENTENCE_END = re.compile(
     r"""[.!?。！？](?:
-        (?<=[.!?])[.!?]*["”’')\]]*\s+(?=["“‘(\[]?[A-Z0-9\u1100-\u11ff\uac00-\ud7a3])  # ". The"
+        (?<=[.!?])[.!?]*["”’')\]]*(?:\[\d{1,3}\]|\(\d{1,3}\))?  # a footnote mark: ".[1]"
+        \s+(?=["“‘(\[]?[A-Z0-9\u1100-\u11ff\uac00-\ud7a3])  # ". The"
       | (?<=[a-z\u00e0-\u024f]{2}[.!?])["”’]?(?=[A-Z][a-z])                  # "humanity.The"
       | (?<=[\uac00-\ud7a3][.!?])["”’)]*(?:\s+|(?=\S))                        # "…했다. 북한"
       | (?<=[。！？])\s*
@@ -39,7 +40,7 @@ _SENTENCE_END = re.compile(
 _ABBREVIATION = re.compile(
     r"(?:\b(?:No|Nos|Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Gen|Col|Lt|Sgt|Rev|Gov|Sen|Rep|Amb|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|ca|cf|vs|etc|al|Inc|Co|"
-    r"Ltd|Corp|Art|Arts|para|paras|p|pp|vol|Vol|Fig|fig|ed|eds|op|cit|ibid|Ibid)|"
+    r"Ltd|Corp|Art|Arts|para|paras|p|pp|c|vol|Vol|Fig|fig|ed|eds|op|cit|ibid|Ibid)|"
     r"\b[A-Z]|\b(?:e\.g|i\.e|U\.S|U\.N|U\.K|D\.C|a\.m|p\.m))[.]\s*\Z"
 )
 
@@ -114,7 +115,7 @@ def _sentences_of_line(text: str, start: int, end: int) -> list[Span]:
 
 
 _CLAUSE_BREAK = re.compile(
-    r";|,?\s+(?:while|whereas|but|although|though)\s+|(?:으며|으나|지만|는데|면서)\s*,?\s|며,\s",
+    r";|,?\s+(?:while|whereas|but|although|though)\s+|,(?:\[\d{1,3}\])?\s+and\s+(?=[A-Z])|(?:으며|으나|지만|는데|면서)\s*,?\s|며,\s|고,\s",
     re.IGNORECASE,
 )
 

@@ -57,6 +57,8 @@ _COUNTRYWIDE = re.compile(
     r"throughout\s+the\s+country)\b|전국|북한\s?전역|북한\s?(?:내|전체)",
     re.IGNORECASE,
 )
+_TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined)\b|합계|총계", re.IGNORECASE)
+_GENERIC_CAMPS = re.compile(r"\bcamps\b", re.IGNORECASE)
 _FALLBACK_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bpolitical\s+(?:prisons?|prisoners?|detainees|camps?)\b|정치범",
                 re.IGNORECASE), "kwanliso"),
@@ -169,6 +171,10 @@ def people_subject(ctx: DocContext, value_end: int, noun_end: int, sentence: Spa
         return _recent(ctx, sentence.start, want_facility=True) or "all"
     if _PLURAL_PLACE.search(text, sentence.start, sentence.end):
         return _recent(ctx, sentence.start, want_facility=False) or "all"
+    if _TOTAL.search(text, sentence.start, sentence.end):
+        # "Total, operating camps: … 80,000–120,000 prisoners": all of the type, not the
+        # facility named last
+        return _recent(ctx, sentence.start, want_facility=False) or "all"
     if _IMPLICIT_PLACE.search(text, sentence.start, sentence.end) and not _COUNTRYWIDE.search(
             text, sentence.start, sentence.end):
         # "inmates", "수감자": the place of this or the previous paragraph, not an older one
@@ -228,6 +234,13 @@ def facility_count_subject(ctx: DocContext, value_start: int, value_end: int, no
             kind = kinds.pop()
             if kind:
                 return kind
+    if _GENERIC_CAMPS.search(text, value_end, noun_end):
+        # "80,000 to 120,000 political prisoners were held in four large camps"
+        found = fallback_type(text, sentence.start, sentence.end)
+        if found:
+            return found
+        if _TOTAL.search(text, sentence.start, sentence.end):  # "Total, operating camps: 4"
+            return _recent(ctx, sentence.start, want_facility=False) or "all"
     determiner = text[max(sentence.start, value_start - 12):value_start].lower()
     if re.search(r"\b(?:such|these|those)\s+$", determiner) or re.search(
             r"^\s*(?:such|more)\b", text[value_end:noun_end]):

@@ -63,6 +63,16 @@ _CANDIDATE = re.compile(
     rf"[{_LOWER}.!?”’)\]0-9:가-힣,](?=[{_UPPER}“‘©ⓒ])"
     r"|[.!?](?=[가-힣(\[])| (?=[©ⓒ])|[>»›](?=\w)|[a-z](?=@[A-Za-z])|[A-Z](?=[A-Z][a-z]{2})"
 )
+# Section headings that page dumps run into the text around them (case-sensitive: a page
+# capitalises them, a sentence of a report does not).
+_INLINE_HEAD = re.compile(
+    r"(?:^|(?<=[\s.!?\d]))(?P<head>Share this (?:article|story|page|post)"
+    r"|Most (?:Read|Popular|Viewed)|Read (?:Next|More)|Related(?: (?:Articles|Stories|News))?:"
+    r"|Comments \(\d+\)|Sort by (?:Newest|Oldest|Best)|Load more comments|Reply Like(?: \d+)?)"
+    r"(?=[\s\d:]|$)"
+)
+_INLINE_HEAD_HINT = re.compile(
+    r"Share this|Most |Read |Related|Comments \(|Sort by|Load more|Reply Like")
 _SCRIPTS = {
     "latin": "A-Za-zÀ-ÖØ-öø-ɏ", "cyrillic": "Ѐ-ӿ", "greek": "Ͱ-Ͽ", "hebrew": "֐-׿",
     "arabic": "؀-ۿݐ-ݿ", "indic": "ऀ-෿", "thai": "฀-๿", "han": "぀-ヿ㐀-䶿一-鿿豈-﫿",
@@ -329,8 +339,12 @@ def _is_wrapped(lines: list[str]) -> bool:
 
 def _line_units(norm: str, span: tuple[int, int], index: int, block: int) -> Iterator[_Unit]:
     start, end = span
-    cuts = _glue_points(norm[start:end])
-    if len(cuts) < _GLUED_MIN:
+    line = norm[start:end]
+    cuts = _glue_points(line)
+    heads = _inline_heads(line)
+    if heads:
+        cuts = sorted({*cuts, *heads} - {0, end - start})
+    elif len(cuts) < _GLUED_MIN:
         yield _Unit(start, end, index, block, False)
         return
     for a, b in itertools.pairwise([0, *cuts, end - start]):
@@ -338,6 +352,20 @@ def _line_units(norm: str, span: tuple[int, int], index: int, block: int) -> Ite
         lead = len(piece) - len(piece.lstrip())
         if piece.strip():
             yield _Unit(start + a + lead, start + a + len(piece.rstrip()), index, block, True)
+
+
+def _inline_heads(line: str) -> list[int]:
+    """Both ends of a section heading run into a line ("… Email Most Read1. Camp 14 …").
+
+    Only headings that open a sidebar or a comment section, capitalised as a page writes
+    them, count: "Comments (12)", "Most Read", "Share this article", "Related:".
+    """
+    if not _INLINE_HEAD_HINT.search(line):
+        return []
+    points: list[int] = []
+    for match in _INLINE_HEAD.finditer(line):
+        points.extend(match.span("head"))
+    return points
 
 
 def _glue_points(line: str) -> list[int]:
