@@ -11,10 +11,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
+import sillok
 from sillok import analyse, api
 from sillok.analyse import FacilityNotFound
 from sillok.analyse.dossier import dossier as dossier_of
-from sillok.analyse.estimates import figures_for
+from sillok.analyse.estimates import UNDATED_WINDOW, comparable, figures_for
 from sillok.analyse.evidence import summaries_current
 from sillok.cli import cli
 from sillok.cli.search_cmds import register
@@ -57,7 +58,10 @@ def test_syndicated_copies_count_once(corpus: Corpus) -> None:
     assert row["documents"] == 3 and row["independent_sources"] == 2
     copies = next(g for g in row["sources"] if g["copy_groups"])
     assert sorted(copies["documents"]) == sorted([ids["camp14_a.txt"], ids["camp14_b.txt"]])
-    assert copies["label"].startswith("copies of")
+    # both copies are undated: the earliest is the one with the smaller id
+    first = min((ids["camp14_a.txt"], "Inside Camp 14: the mines"),
+                (ids["camp14_b.txt"], "Camp 14 survivors speak - reposted"))[1]
+    assert copies["label"] == f"syndicated: “{first}” and its copies"
 
 
 def test_relays_of_one_report_count_once(corpus: Corpus) -> None:
@@ -68,7 +72,8 @@ def test_relays_of_one_report_count_once(corpus: Corpus) -> None:
     assert relayed["origins"] == ["org:ohchr"] and relayed["documents_total"] == 3
     assert sorted(relayed["documents"]) == sorted(ids[n] for n in
                                                   ("ohchr1.html", "ohchr2.txt", "ohchr3.txt"))
-    assert "High Commissioner" in relayed["label"]
+    assert relayed["label"] == \
+        "relays Office of the United Nations High Commissioner for Human Rights"
     assert row["sources"][1]["documents"] == [ids["camp16_guard.html"]]
 
 
@@ -123,20 +128,55 @@ def test_conflicting_estimates_are_flagged(corpus: Corpus) -> None:
     kinu = figures[(80000, 120000, ("kinu",))]
     coi = figures[(80000, 120000, ("un-coi",))]
     nkwatch = figures[(135000, 135000, ("nk-watch",))]
-    assert nkwatch["conflict"] and nkwatch["conflicts"] == 2
-    assert {c["index"] for c in nkwatch["conflicts_with"]} == {kinu["index"], coi["index"]}
-    assert kinu["conflict"] and [c["index"] for c in kinu["conflicts_with"]] == \
-        [nkwatch["index"]]
-    assert coi["as_of"] == "2014" and nkwatch["as_of"] == "2020"
-    gap = next(c for c in coi["conflicts_with"] if c["index"] == nkwatch["index"])
-    assert gap["years_apart"] == 6
-    assert group["conflicting_figures"] == 3
+    assert (kinu["as_of"], coi["as_of"], nkwatch["as_of"]) == ("2013", "2014", "2014")
+    # 135,000 and 80,000–120,000, both for 2014: a conflict
+    assert nkwatch["conflict"] and nkwatch["conflicts"] == 1
+    assert [c["index"] for c in nkwatch["conflicts_with"]] == [coi["index"]]
+    assert [(c["index"], c["years_apart"]) for c in coi["conflicts_with"]] == \
+        [(nkwatch["index"], 0)]
+    # KINU's figure is for 2013: a different year is a change over time, not a conflict
+    assert not kinu["conflict"] and kinu["conflicts_with"] == [] and kinu["changes"] == 1
+    assert nkwatch["changes"] == 1 and coi["changes"] == 0
+    assert group["conflicting_figures"] == 2
     order = [f["as_of"] or "9999" for f in group["figures"]]
     assert order == sorted(order)
     for figure in group["figures"]:
         quote = figure["quotes"][0]
         text = api.document_text(quote["document"], archive)
         assert text[quote["start"]:quote["end"]] == quote["text"]
+
+
+def _dated_html(title: str, date: str, body: str) -> str:
+    return (f"<html><head><title>{title}</title>"
+            f'<meta property="article:published_time" content="{date}T08:00:00Z"></head>'
+            f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>")
+
+
+def test_undated_figures_conflict_only_within_the_window(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, date, number in (("a.html", "2021-03-01", "50,000"),
+                               ("b.html", "2022-06-01", "200,000"),
+                               ("c.html", "2015-06-01", "10,000")):
+        (docs / name).write_text(_dated_html(
+            f"Report {name}", date, f"About {number} people are held in political prison "
+            "camps, the report said."), encoding="utf-8")
+    sillok.ingest_path(docs, archive=tmp_path / "archive")
+    api.extract(archive=tmp_path / "archive")
+    (group,) = analyse.estimates(tmp_path / "archive", subject="kwanliso")
+    found = {f["low"]: f for f in group["figures"]}
+    assert sorted(found) == [10000, 50000, 200000]
+    assert all(f["as_of"] is None for f in found.values())
+    # published 2021 and 2022: within two years, so they disagree
+    assert found[50000]["conflicts"] == found[200000]["conflicts"] == 1
+    # published 2015: six years from the others, so compared with neither
+    assert not found[10000]["conflict"] and found[10000]["changes"] == 0
+    assert UNDATED_WINDOW == 2
+    assert comparable(None, "2021-03-01", None, "2023-01-01")
+    assert not comparable(None, "2021-03-01", None, "2024-01-01")
+    assert comparable("2014", None, None, "2016-05-01")
+    assert not comparable("2014", "2014-05-01", "2015", "2014-05-01")
+    assert not comparable(None, None, "2014", None)
 
 
 def test_agreeing_figures_are_not_flagged(tmp_path: Path) -> None:
@@ -268,3 +308,115 @@ def test_dossier_lists_the_first_figures_and_counts_the_rest(corpus: Corpus) -> 
     assert len(more) == 1 and "sillok estimates kwanliso-22" in more[0]["text"]
     assert [e for e in one["timeline"] if e["kind"] == "estimate"] == \
         [e for e in whole["timeline"] if e["kind"] == "estimate"][:1]
+
+
+def _html(title: str, site: str, date: str, body: str) -> str:
+    return (f"<html><head><title>{title}</title>"
+            f'<meta property="og:site_name" content="{site}">'
+            f'<meta property="article:published_time" content="{date}T08:00:00Z"></head>'
+            f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>")
+
+
+SOURCES_DOCS = {
+    # (a) two different articles by one publisher, relaying no one
+    "rfa1.html": _html("Guard recalls beatings at Camp 16", "Radio Free Asia", "2019-05-01",
+                       "A former guard at Camp 16 said he saw interrogators torture "
+                       "prisoners with beatings in the punishment cells."),
+    "rfa2.html": _html("Survivor describes Camp 16 interrogations", "Radio Free Asia",
+                       "2022-03-10", "A woman held at Camp 16 for six years said she was "
+                       "tortured with sleep deprivation during interrogation."),
+    # (b) OHCHR's own report, and three articles relaying it for the same fact
+    "ohchr_report.html": _html("Report on detention in Camp 15", "OHCHR", "2014-02-07",
+                               "Former detainees of Camp 15 consistently described torture "
+                               "during interrogation and punishment."),
+    "relay1.txt": "Relay one\n\nAccording to OHCHR, detainees at Camp 15 were tortured.\n",
+    "relay2.txt": ("Relay two\n\nPrisoners at Camp 15 were tortured by guards, the Office of "
+                   "the High Commissioner for Human Rights found.\n"),
+    "relay3.txt": ("Relay three\n\nThe UN human rights office (OHCHR) reported that guards "
+                   "at Camp 15 tortured prisoners.\n"),
+    # (c) a syndicated story and its copy
+    "synd1.txt": "Inside Camp 14: the mines\n\n" + DOCS["camp14_a.txt"].split("\n\n", 1)[1],
+    "synd2.txt": "Camp 14 survivors speak - reposted\n\n"
+                 + DOCS["camp14_a.txt"].split("\n\n", 1)[1],
+    # (d) a publisher string that is no publisher at all, on two different documents
+    "junk1.html": _html("Camp 25 testimony", "This is not a real report.", "2023-09-03",
+                        "A former prisoner of Camp 25 said guards tortured inmates who "
+                        "failed to meet the work quota."),
+    "junk2.html": _html("Camp 25 second account", "This is not a real report.", "2024-01-15",
+                        "Another survivor of Camp 25 said prisoners were tortured in "
+                        "solitary confinement cells."),
+}
+
+
+@pytest.fixture(scope="module")
+def sources_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    root = tmp_path_factory.mktemp("sources")
+    (root / "docs").mkdir()
+    for name, text in SOURCES_DOCS.items():
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    report = sillok.ingest_path(root / "docs", archive=root / "archive")
+    api.extract(archive=root / "archive")
+    return root / "archive", {Path(i.source).name: str(i.document_id) for i in report.items
+                              if i.document_id}
+
+
+def test_one_publishers_separate_articles_are_separate_sources(
+        sources_corpus: Corpus) -> None:
+    archive, _ids = sources_corpus
+    row = fact(analyse.corroborate(archive, facility="Camp 16"), "kwanliso-16", "torture")
+    assert row["documents"] == 2 and row["independent_sources"] == 2
+    labels = sorted(g["label"] for g in row["sources"])
+    assert labels == ["“Guard recalls beatings at Camp 16” (Radio Free Asia, 2019-05-01)",
+                      "“Survivor describes Camp 16 interrogations” (Radio Free Asia, "
+                      "2022-03-10)"]
+
+
+def test_relays_join_the_report_they_relay(sources_corpus: Corpus) -> None:
+    archive, ids = sources_corpus
+    row = fact(analyse.corroborate(archive, facility="Camp 15"), "kwanliso-15", "torture")
+    assert row["documents"] == 4 and row["independent_sources"] == 1
+    (group,) = row["sources"]
+    assert sorted(group["documents"]) == sorted(
+        ids[n] for n in ("ohchr_report.html", "relay1.txt", "relay2.txt", "relay3.txt"))
+    assert group["origins"] == ["org:ohchr"]
+    assert group["label"] == ("“Report on detention in Camp 15” (Office of the United Nations "
+                              "High Commissioner for Human Rights, 2014-02-07) and 3 "
+                              "document(s) relaying or copying it")
+
+
+def test_relays_without_the_report_count_once(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    root.mkdir()
+    for name in ("relay1.txt", "relay2.txt", "relay3.txt"):
+        (root / name).write_text(SOURCES_DOCS[name], encoding="utf-8")
+    sillok.ingest_path(root, archive=tmp_path / "archive")
+    api.extract(archive=tmp_path / "archive")
+    row = fact(analyse.corroborate(tmp_path / "archive"), "kwanliso-15", "torture")
+    assert row["documents"] == 3 and row["independent_sources"] == 1
+    assert row["sources"][0]["label"] == \
+        "relays Office of the United Nations High Commissioner for Human Rights"
+
+
+def test_a_syndicated_copy_counts_once(sources_corpus: Corpus) -> None:
+    archive, ids = sources_corpus
+    row = fact(analyse.corroborate(archive, facility="Camp 14"), "kwanliso-14", "forced-labour")
+    assert row["documents"] == 2 and row["independent_sources"] == 1
+    (group,) = row["sources"]
+    first = min((ids["synd1.txt"], "Inside Camp 14: the mines"),
+                (ids["synd2.txt"], "Camp 14 survivors speak - reposted"))[1]
+    assert group["label"] == f"syndicated: “{first}” and its copies"
+
+
+def test_a_junk_publisher_merges_nothing(sources_corpus: Corpus) -> None:
+    archive, _ids = sources_corpus
+    row = fact(analyse.corroborate(archive, facility="Camp 25"), "kwanliso-25", "torture")
+    assert row["documents"] == 2 and row["independent_sources"] == 2
+    labels = sorted(g["label"] for g in row["sources"])
+    assert labels[0].startswith("“Camp 25 second account” (")
+    assert labels[1].startswith("“Camp 25 testimony” (")
+
+
+def test_stored_labels_match_counting_afresh(sources_corpus: Corpus) -> None:
+    archive, _ids = sources_corpus
+    stored, afresh = _counted_and_afresh(archive)
+    assert stored == afresh

@@ -144,6 +144,31 @@ def test_filters(corpus: Corpus) -> None:
         search("torture", archive, filters={"facility": ["Atlantis"]})
 
 
+def test_a_malformed_query_is_repaired_with_a_notice(corpus: Corpus) -> None:
+    archive, ids = corpus
+    clean = search("public executions", archive, expand=False)
+    assert clean["notices"] == []
+    # the unmatched quote is a literal: its words are ordinary words, not a phrase
+    repaired = search('"public executions', archive, expand=False)
+    assert names(repaired, ids) == names(clean, ids) == {"phrases.txt"}
+    (notice,) = repaired["notices"]
+    assert "'public' has no closing quote" in notice and "literal" in notice
+    unclosed = search("(Hwasong OR Yodok", archive, expand=False)
+    assert names(unclosed, ids) == names(search("Hwasong OR Yodok", archive, expand=False), ids)
+    assert unclosed["notices"] == [
+        "1 opening bracket(s) without a closing one: closed at the end of the query"]
+    stray = search("tortured) Yodok", archive, expand=False)
+    assert stray["notices"] == ["1 closing bracket(s) without an opening one: ignored"]
+    assert search('"camp (14)"', archive, expand=False)["notices"] == []
+    runner = CliRunner()
+    base = ["search", "--archive", str(archive), '"unterminated']
+    table = runner.invoke(sillok_cli(), base)
+    assert table.exit_code == 0 and "0 document(s)" in table.output
+    assert "'unterminated' has no closing quote" in table.output
+    data = json.loads(runner.invoke(sillok_cli(), [*base, "--format", "json"]).output)
+    assert data["total"] == 0 and len(data["notices"]) == 1
+
+
 def test_search_json_from_the_command_line(corpus: Corpus) -> None:
     archive, _ids = corpus
     runner = CliRunner()

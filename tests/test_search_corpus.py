@@ -80,7 +80,7 @@ DOCS: dict[str, str] = {
     ),
     "est_nkwatch.txt": (
         "NK Watch count\n\n"
-        "NK Watch estimated in 2020 that 135,000 people were held in political prison camps.\n"
+        "NK Watch estimated in 2014 that 135,000 people were held in political prison camps.\n"
     ),
     "est_coi.txt": (
         "A lower figure\n\n"

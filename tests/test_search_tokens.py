@@ -7,7 +7,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sillok.index.expand import expand
-from sillok.index.query import And, Not, Or, Phrase, QueryError, Term, Variants, parse
+from sillok.index.query import (
+    And,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Term,
+    Variants,
+    parse,
+    repairs,
+)
 from sillok.index.snippets import snippet
 from sillok.index.tokens import fold_same_length, query_alternatives, terms
 
@@ -37,7 +47,15 @@ def test_query_language() -> None:
     assert parse("torture NOT (yodok OR 요덕)") == And((
         Term("torture"), Not(Or((Term("yodok"), Term("요덕"))))))
     assert parse("tortur*") == Term("tortur", prefix=True)
-    assert parse('yodok or "unclosed') == And((Term("yodok"), Term("or"), Phrase("unclosed")))
+    # an unmatched quote is literal: the words after it are words, not a phrase
+    assert parse('yodok or "unclosed words') == And((Term("yodok"), Term("or"),
+                                                     Term("unclosed"), Term("words")))
+    assert parse('"a b" "c') == And((Phrase("a b"), Term("c")))
+    assert repairs('"a b" "c')[0].startswith("the quote before 'c' has no closing quote")
+    assert parse("(yodok OR hwasong") == Or((Term("yodok"), Term("hwasong")))
+    assert repairs("(yodok OR hwasong") == [
+        "1 opening bracket(s) without a closing one: closed at the end of the query"]
+    assert repairs('yodok "(x" torture') == []
     with pytest.raises(QueryError):
         parse("NOT yodok")
     with pytest.raises(QueryError):

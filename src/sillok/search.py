@@ -26,7 +26,16 @@ from .index import refresh_before_reading, saved
 from .index.engine import FACET_FIELDS
 from .index.expand import default_resolver, expand, expansions
 from .index.facts import normalise_date, publisher_key
-from .index.query import Node, Phrase, Term, Variants, leaves, parse, positive_leaves
+from .index.query import (
+    Node,
+    Phrase,
+    Term,
+    Variants,
+    leaves,
+    parse,
+    positive_leaves,
+    repairs,
+)
 from .index.snippets import snippet
 from .index.sync import fulltext
 from .index.tables import index_documents, index_mentions
@@ -69,7 +78,9 @@ def search(query: str, archive: ArchiveRef = None, *, options: SearchOptions | N
 
     Returns ``query``, ``expanded`` (every term and spelling actually searched),
     ``expansions`` (which words the knowledge base expanded, to what), ``filters``,
-    ``total``, ``results`` and, with ``facets=True``, ``facets``.
+    ``total``, ``results``, ``notices`` (how a malformed query was repaired, e.g. an
+    unmatched quote treated as literal; empty when nothing was) and, with
+    ``facets=True``, ``facets``.
     """
     opts = options or SearchOptions()
     if overrides:
@@ -91,6 +102,7 @@ def search(query: str, archive: ArchiveRef = None, *, options: SearchOptions | N
                          by_date=opts.sort == "date")
     result: dict[str, Any] = {
         "query": query,
+        "notices": repairs(query),
         "expanded": searched_terms(tree),
         "expansions": [{"term": v.text, "kind": v.kind, "ids": list(v.ids),
                         "names": list(v.names)} for v in expansions(tree)],

@@ -1,15 +1,21 @@
 """Conflicting estimates: every figure given for a (subject, measure), and which disagree.
 
 A figure is a range: a point value is ``[n, n]``; "more than N" is ``[N, ∞)``;
-"up to N" is ``[0, N]``. Two figures **conflict** when their ranges do not overlap
-("80,000 to 120,000" and "135,000" conflict; "120,000" and "80,000 to 120,000" do
-not). Each figure carries ``conflict``, ``conflicts`` (how many figures it
-disagrees with) and ``conflicts_with`` (the nearest ten, by index, with the years
-between). Figures that repeat the same numbers, date and credited organisations are
-one figure with several documents. Conflicts between figures for different years
-are flagged too, with the gap in years, since a change over time is for the
-analyst to judge. Facility estimates from the knowledge base are included with
-their source.
+"up to N" is ``[0, N]``. Two figures **conflict** when they describe the same
+quantity at a comparable time and their ranges do not overlap ("80,000 to 120,000"
+and "135,000", both for 2014, conflict; "120,000" and "80,000 to 120,000" do not).
+The same quantity is the same (subject, measure); a comparable time is the same
+``as_of`` year when both figures say which year they refer to, else (one or both
+undated, standing for their publication year) years at most
+:data:`UNDATED_WINDOW` apart — see :func:`comparable`. Figures for different
+``as_of`` years are a time series, not a conflict: a dated figure's ``changes``
+counts the figures for other years whose ranges it does not overlap.
+
+Each figure carries ``conflict``, ``conflicts`` (how many figures it disagrees
+with) and ``conflicts_with`` (the nearest ten by range, with the years between).
+Figures that repeat the same numbers, date and credited organisations are one
+figure with several documents. Facility estimates from the knowledge base are
+included with their source.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from ..store.archive import Archive
 
 Key = tuple[int | None, int | None, str | None, tuple[str, ...]]
 MAX_LISTED = 10
+UNDATED_WINDOW = 2  # years between publications for undated figures to be compared
 
 
 def format_figure(low: int | None, high: int | None) -> str:
@@ -66,6 +73,42 @@ def figures_for(conn: Connection, subject: str, measure: str, *, detail: int | N
     return figures_page(conn, subject, measure, detail=detail)[1]
 
 
+def comparable(a_as_of: str | None, a_reported: str | None, b_as_of: str | None,
+               b_reported: str | None) -> bool:
+    """Whether two figures describe the same moment closely enough to disagree.
+
+    Both dated (``as_of``): the same year. Otherwise the undated figure stands for
+    its publication year and the two must be within :data:`UNDATED_WINDOW` years.
+    A figure with no date at all is comparable with nothing.
+    """
+    if a_as_of and b_as_of:
+        return _year(a_as_of) == _year(b_as_of)
+    a, b = _year(a_as_of or a_reported), _year(b_as_of or b_reported)
+    return a is not None and b is not None and abs(a - b) <= UNDATED_WINDOW
+
+
+class _Bucket:
+    """Figures of one reference year, sorted by high and by low end for counting."""
+
+    def __init__(self, members: list[int], ranges: list[tuple[float, float]]) -> None:
+        self.by_high = sorted(members, key=lambda i: ranges[i][1])
+        self.by_low = sorted(members, key=lambda i: ranges[i][0])
+        self.highs = [ranges[i][1] for i in self.by_high]
+        self.lows = [ranges[i][0] for i in self.by_low]
+
+    def disjoint(self, low: float, high: float) -> tuple[int, int]:
+        """How many figures here lie entirely below and entirely above [low, high]."""
+        return bisect_left(self.highs, low), len(self.lows) - bisect_right(self.lows, high)
+
+    def nearest(self, low: float, high: float, ranges: list[tuple[float, float]]
+                ) -> list[tuple[float, int]]:
+        below, above = self.disjoint(low, high)
+        first_above = len(self.lows) - above
+        return ([(low - ranges[i][1], i) for i in self.by_high[max(0, below - MAX_LISTED):below]]
+                + [(ranges[i][0] - high, i)
+                   for i in self.by_low[first_above:first_above + MAX_LISTED]])
+
+
 def figures_page(conn: Connection, subject: str, measure: str, *, limit: int | None = None,
                  detail: int | None = None) -> tuple[int, list[dict[str, Any]]]:
     """How many figures there are for (subject, measure), and the first ``limit`` of
@@ -75,23 +118,37 @@ def figures_page(conn: Connection, subject: str, measure: str, *, limit: int | N
         str(f.when or "9999"), f.low or 0, f.high or 0, f.credited))
     ranges = [(float(f.low) if f.low is not None else 0.0,
                float(f.high) if f.high is not None else math.inf) for f in figures]
-    by_high = sorted(range(len(figures)), key=lambda i: ranges[i][1])
-    by_low = sorted(range(len(figures)), key=lambda i: ranges[i][0])
-    highs = [ranges[i][1] for i in by_high]
-    lows = [ranges[i][0] for i in by_low]
+    dated: dict[int, list[int]] = {}
+    undated: dict[int, list[int]] = {}
+    for index, figure in enumerate(figures):
+        year = _year(figure.as_of or figure.reported)
+        if year is not None:
+            (dated if figure.as_of else undated).setdefault(year, []).append(index)
+    dated_buckets = {y: _Bucket(m, ranges) for y, m in dated.items()}
+    undated_buckets = {y: _Bucket(m, ranges) for y, m in undated.items()}
+    every_dated = _Bucket([i for m in dated.values() for i in m], ranges)
     out = []
     for index, figure in enumerate(figures[:limit] if limit is not None else figures):
         low, high = ranges[index]
-        below = bisect_left(highs, low)  # figures entirely below this one
-        above = len(lows) - bisect_right(lows, high)  # figures entirely above it
+        year = _year(figure.as_of or figure.reported)
+        buckets: list[_Bucket] = []
+        if year is not None:
+            near = range(year - UNDATED_WINDOW, year + UNDATED_WINDOW + 1)
+            buckets = [undated_buckets[y] for y in near if y in undated_buckets]
+            if figure.as_of:
+                buckets += [dated_buckets[year]] if year in dated_buckets else []
+            else:
+                buckets += [dated_buckets[y] for y in near if y in dated_buckets]
+        conflicts = sum(sum(b.disjoint(low, high)) for b in buckets)
+        changes = 0
+        if figure.as_of and year is not None:
+            changes = sum(every_dated.disjoint(low, high)) - sum(
+                dated_buckets[year].disjoint(low, high))
         listed: list[dict[str, Any]] = []
         if detail is None or index < detail:
-            first_above = len(lows) - above
-            nearest = (by_high[max(0, below - MAX_LISTED):below][::-1]
-                       + by_low[first_above:first_above + MAX_LISTED])
-            year = _year(figure.when)
-            for other in nearest[:MAX_LISTED]:
-                other_year = _year(figures[other].when)
+            nearest = sorted(c for b in buckets for c in b.nearest(low, high, ranges))
+            for _distance, other in nearest[:MAX_LISTED]:
+                other_year = _year(figures[other].as_of or figures[other].reported)
                 gap = abs(year - other_year) if year is not None and other_year is not None \
                     else None
                 listed.append({"index": other, "years_apart": gap})
@@ -102,8 +159,9 @@ def figures_page(conn: Connection, subject: str, measure: str, *, limit: int | N
             "documents": [d for d, _s, _e, _t in figure.spans],
             "quotes": [{"document": d, "start": s, "end": e, "text": t}
                        for d, s, e, t in figure.spans],
-            "index": index, "conflicts": below + above, "conflict": below + above > 0,
-            "conflicts_with": sorted(listed, key=lambda c: c["index"])})
+            "index": index, "conflicts": conflicts, "conflict": conflicts > 0,
+            "conflicts_with": sorted(listed, key=lambda c: c["index"]),
+            "changes": changes})
     return len(figures), out
 
 

@@ -78,7 +78,7 @@ def corroborate_all(conn: Connection, *, facility: str | None = None,
     for _doc, origins, copy_group in per_doc:
         key = (" ".join(sorted(set(str(origins or "").split()))), copy_group)
         counts[key] = counts.get(key, 0) + 1
-    sources, _joined, _alone = count_sources((o, c, n) for (o, c), n in counts.items())
+    sources, _joined, _alone = count_sources((o, c, n, None) for (o, c), n in counts.items())
     return {"documents": len(per_doc), "independent_sources": sources}
 
 

@@ -1,22 +1,27 @@
 """Source independence: how many independent sources stand behind a fact.
 
-A *fact* here is a violation at a facility (or a violation anywhere). Documents
-supporting it are grouped, and each group counts once:
+A *fact* here is a violation at a facility (or a violation anywhere). An independent
+source is one original account — a document's own reporting — with its copies and
+the documents that only relay it. Documents supporting a fact are grouped, and each
+group counts once:
 
 1. **Copies.** Documents in one near-duplicate cluster (the archive's
    ``near_duplicates`` pairs, joined transitively) or with identical clean text are
    one copy group: a syndicated story counts once however many sites ran it.
-2. **Relays.** Each document's support for the fact has an *origin*: the
-   organisations credited in the passage that carries it, else the document's
-   publisher (see :mod:`sillok.index.facts`). Documents sharing an origin are one
-   source: three articles that report what the OHCHR report found, and the OHCHR
-   report itself, are one source (``org:ohchr``).
-3. Grouping is transitive: copy groups and origins are joined until nothing more
-   connects. A passage crediting two organisations joins both.
+2. **Relays.** A passage crediting an organisation relays it (origin ``org:<id>``;
+   with several credited, the one named nearest the violation — see
+   :mod:`sillok.index.facts`). Documents relaying one organisation are one source,
+   and join that organisation's own report on the fact when the archive holds it
+   (its earliest, when it published several): three articles citing the OHCHR
+   report and the report itself count once.
+3. **Own reporting.** A passage crediting no one is the document's own reporting
+   (``doc:<id>``), a source of its own. The publisher alone never merges documents:
+   two articles by one outlet, or two reports by one organisation with their own
+   testimony, are two sources — and a mis-detected publisher cannot collapse
+   unrelated documents.
 
-The count is deliberately conservative — when in doubt, two documents are treated
-as one source — because an overstated corroboration is worse in an evidence file
-than an understated one. Documents with no origin and no copies each stand alone.
+Each group is labelled by what it is (a report and its relays, "relays X", a
+syndicated story by its earliest copy, or a document by title, publisher and date).
 
 Counting works on aggregates, (origin, copy group, number of documents), and is
 done at refresh time for the facts whose documents changed (``index_facts``, see

@@ -52,6 +52,8 @@ def _highlighted(snippet: str) -> Text:
 
 def _print_search(result: dict[str, Any]) -> None:
     stdout.print(Text(f"{result['total']} document(s) for {result['query']!r}"))
+    for notice in result.get("notices", []):
+        stdout.print(Text(f"  Note: {notice}", style="yellow"))
     for expansion in result.get("expansions", []):
         ids = ", ".join(expansion["ids"])
         names = ", ".join(expansion["names"])
@@ -272,7 +274,8 @@ def register(cli: click.Group) -> None:
                      "conflicts with": ", ".join(str(c["index"]) for c in f["conflicts_with"])
                      + (f" (+{f['conflicts'] - len(f['conflicts_with'])})"
                         if f["conflicts"] > len(f["conflicts_with"]) else ""),
-                     "flag": "CONFLICT" if f["conflict"] else ""}
+                     "flag": "CONFLICT" if f["conflict"]
+                     else "changed" if f.get("changes") else ""}
                     for f in group["figures"]]
             _table(rows, ["#", "figure", "as of", "reported", "credited", "documents",
                           "conflicts with", "flag"],
@@ -333,7 +336,8 @@ def _print_dossier(found: dict[str, Any]) -> None:
     _table([{"figure": f["figure"], "as of": f["as_of"] or f["reported"],
              "credited": ", ".join(f["credited"]),
              "document": ", ".join(d[:12] for d in f["documents"]) or f["source"],
-             "flag": "CONFLICT" if f["conflict"] else ""} for f in found["estimates"]],
+             "flag": "CONFLICT" if f["conflict"] else "changed" if f.get("changes") else ""}
+            for f in found["estimates"]],
            ["figure", "as of", "credited", "document", "flag"], title="Population estimates")
     _table([{"date": e["date"], "event": e["text"]} for e in found["timeline"]],
            ["date", "event"], title="Timeline")

@@ -4,12 +4,17 @@ Everything here is a pure function of (document metadata, clean text, extraction
 JSON), so re-indexing the same inputs gives the same rows.
 
 **Origin of a fact.** For each violation × facility the extraction links, the
-*origin* is who the passage carrying it credits: the organisations mentioned in
-the paragraphs of the violation's mentions (``org:<id>``). When the passage credits
-no one, the origin is the document's publisher (``org:<id>`` when the publisher is
-a known organisation, so an OHCHR report and an article crediting OHCHR share a
-key; ``pub:<name>`` otherwise). A document with neither has no origin key and
-stands alone. :mod:`sillok.analyse.sources` groups documents on these keys.
+*origin* says where the document's support for it comes from:
+
+- ``org:<id>`` when the passage carrying it credits an organisation: the document
+  *relays* that organisation's reporting. When a passage credits several, the one
+  named nearest the violation (in its sentence before elsewhere in the paragraph)
+  is the one relayed; across passages, the one relayed most often (then first).
+- otherwise ``doc:<document id>``: the document's own reporting, followed by
+  ``by:<id>`` when its publisher is an organisation the knowledge base knows (so
+  articles relaying OHCHR can be joined to OHCHR's own report).
+
+:mod:`sillok.analyse.sources` groups documents on these keys.
 
 **Quote strength** (higher is stronger), for the sentence around a violation mention:
 +3 when the facility is named in the same sentence (+1 if only in its paragraph);
@@ -180,6 +185,7 @@ class _Passage:
     sentence: tuple[int, int]
     paragraph: tuple[int, int]
     orgs: frozenset[str]
+    primary: str | None  # the credited organisation named nearest the mention
     base: float  # strength from everything but the facility
 
 
@@ -190,11 +196,15 @@ def _passage(segments: passages.Segments, start: int, own: list[tuple[int, int]]
     s_start, s_end = segments.sentence(start)
     p_start, p_end = segments.paragraph(start)
     orgs = frozenset(o for o, found in org_spans.items() if _inside(found, p_start, p_end))
+    nearest = sorted((not (s_start <= s and e <= s_end), abs(s - start), org)
+                     for org, found in org_spans.items() if org in orgs
+                     for s, e in found if p_start <= s and e <= p_end)
+    primary = nearest[0][2] if nearest else None
     others = sum(1 for v in violation_spans if s_start <= v[0] < s_end and v not in own)
     base = 2.0 if _TESTIMONY.search(text, s_start, s_end) else 0.0
     base += min(2.0, float(others)) + (1.0 if orgs else 0.0)
     base -= 0.0 if 40 <= s_end - s_start <= 350 else 1.0
-    return _Passage((s_start, s_end), (p_start, p_end), orgs, base)
+    return _Passage((s_start, s_end), (p_start, p_end), orgs, primary, base)
 
 
 def _violation_facts(doc: DocInput, segments: passages.Segments, entry: Mapping[str, Any],
@@ -213,22 +223,25 @@ def _violation_facts(doc: DocInput, segments: passages.Segments, entry: Mapping[
     for facility in facilities:
         fac_spans = spans.get(("facility", facility), [])
         scored: list[tuple[float, int, int]] = []
-        credited: set[str] = set()
+        relayed: list[str] = []
         for passage in found:
             in_sentence = _inside(fac_spans, *passage.sentence)
             in_paragraph = in_sentence or _inside(fac_spans, *passage.paragraph)
             if facility and fac_spans and not in_paragraph:
                 continue  # this mention is about another place
-            credited |= passage.orgs
+            if passage.primary:
+                relayed.append(passage.primary)
             bonus = 3.0 if in_sentence else 1.0 if in_paragraph else 0.0
             scored.append((passage.base + bonus, *passage.sentence))
         if not scored:
             scored.append((0.0, *found[0].sentence))
-        origin = sorted(f"org:{o}" for o in credited) or (
-            [f"org:{publisher}" if publisher in _org_ids() else
-             f"pub:{normalize_name(publisher)}"] if publisher else [])
+        if relayed:
+            most = max(relayed.count(o) for o in relayed)
+            origin = "org:" + next(o for o in relayed if relayed.count(o) == most)
+        else:
+            origin = f"doc:{doc.id}" + (f" by:{publisher}" if publisher in _org_ids() else "")
         facts.links.append({"document_id": doc.id, "violation": violation,
-                            "facility": facility, "origin": " ".join(origin)})
+                            "facility": facility, "origin": origin})
         seen: set[tuple[int, int]] = set()
         for strength, s_start, s_end in sorted(scored, key=lambda q: (-q[0], q[1])):
             if (s_start, s_end) in seen or s_end <= s_start:

@@ -11,8 +11,11 @@
     tortur*                       a prefix
 
 Operators are upper case (``and``/``or``/``not`` in lower case are ordinary words).
-Unbalanced quotes and brackets are closed at the end of the query rather than
-rejected: a search box should not fail on a stray character.
+A malformed query is repaired rather than rejected — a search box should not fail on
+a stray character — and :func:`repairs` says what was done, so the user is told
+instead of silently getting other results: an unmatched quote is treated as a
+literal character (the words after it are ordinary words, not a phrase), an
+unclosed bracket is closed at the end, and a stray closing bracket is ignored.
 """
 
 from __future__ import annotations
@@ -68,9 +71,45 @@ Node = Term | Phrase | Variants | And | Or | Not
 _LEX = re.compile(r'\s*(?:(?P<open>\()|(?P<close>\))|"(?P<phrase>[^"]*)"?|(?P<word>[^\s()"]+))')
 
 
+def _repair(text: str) -> tuple[str, list[str]]:
+    """``text`` with an unmatched quote made literal, and a notice per repair."""
+    notices: list[str] = []
+    if text.count('"') % 2:
+        at = text.rindex('"')
+        after = text[at + 1:].split()
+        notices.append(f"the quote before {after[0]!r} has no closing quote: treated it as a "
+                       "literal character (the words after it are searched as ordinary words,"
+                       " not as a phrase)" if after else
+                       "the quote at the end has no closing quote: treated it as literal")
+        text = f"{text[:at]} {text[at + 1:]}"
+    depth = stray = 0
+    for index, part in enumerate(text.split('"')):
+        if index % 2:
+            continue  # inside a phrase
+        for char in part:
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                if depth:
+                    depth -= 1
+                else:
+                    stray += 1
+    if depth:
+        notices.append(f"{depth} opening bracket(s) without a closing one: closed at the end "
+                       "of the query")
+    if stray:
+        notices.append(f"{stray} closing bracket(s) without an opening one: ignored")
+    return text, notices
+
+
+def repairs(text: str) -> list[str]:
+    """What :func:`parse` had to repair in ``text`` (unmatched quotes, brackets)."""
+    return _repair(text)[1]
+
+
 def _lex(text: str) -> list[tuple[str, str]]:
     tokens: list[tuple[str, str]] = []
-    for match in _LEX.finditer(text):
+    for match in _LEX.finditer(_repair(text)[0]):
         kind = match.lastgroup
         if kind is None:
             continue

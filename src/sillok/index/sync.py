@@ -48,8 +48,8 @@ from .tables import (
 
 log = logging.getLogger(__name__)
 
-FACTS_VERSION = 1
-SUMMARIES_VERSION = "1"  # of index_facts; a new one recounts every fact, re-derives nothing
+FACTS_VERSION = 2
+SUMMARIES_VERSION = "2"  # of index_facts; a new one recounts every fact, re-derives nothing
 BATCH = 2000
 _OPEN: dict[Path, FullTextIndex] = {}
 _HEX = re.compile(r"^[0-9a-f]{64}$")
