@@ -196,6 +196,35 @@ def test_csv_bad_rows_are_named_and_nothing_is_imported(tmp_path: Path,
     assert _count(archive) == 0 and _imports(archive) == []
 
 
+def test_every_problem_in_a_csv_row_is_reported(tmp_path: Path, archive: Archive) -> None:
+    incidents = tmp_path / "incidents.csv"
+    incidents.write_text("Case,Camp,Abuse,When,Where,Summary\n"
+                         "I-1,Yodok,torture;tickling,last spring,,too many cells,X,Y\n",
+                         encoding="utf-8")
+    with pytest.raises(imports.ImportFailed) as failed:
+        imports.import_csv(incidents, DATA / "incidents.yml", archive=archive)
+    found = {(p.where, p.column): p.reason for p in failed.value.problems}
+    assert set(found) == {("row 1 (line 2)", None), ("row 1 (line 2)", "Abuse"),
+                          ("row 1 (line 2)", "When")}
+    assert found["row 1 (line 2)", None] == "2 more cell(s) than the header has columns"
+    assert "unknown violation 'tickling'" in found["row 1 (line 2)", "Abuse"]
+    assert "'last spring' is not a date" in found["row 1 (line 2)", "When"]
+    assert "3 problem(s) in 1 record(s)" in str(failed.value)
+    assert "row 1 (line 2), column 'When': date 'last spring'" in str(failed.value)
+
+    facilities = tmp_path / "facilities.csv"
+    facilities.write_text(
+        "Ref,Facility name,Kind,No,Other names,Province,Latitude,Longitude,State,Run by,"
+        "Source page\n"
+        ",Atlantis Camp,Spaceport,15,,,north,126.8,shut,Ministry of Fun,,extra\n",
+        encoding="utf-8")
+    with pytest.raises(imports.ImportFailed) as failed:
+        imports.import_csv(facilities, DATA / "facilities.yml", archive=archive)
+    columns = [p.column for p in failed.value.problems]
+    assert columns == [None, "Ref", "Kind", "Latitude", "State", "Run by"]
+    assert _count(archive) == 0 and _imports(archive) == []
+
+
 def test_mapping_errors_name_the_file_and_the_fix(tmp_path: Path, archive: Archive) -> None:
     mapping = tmp_path / "map.yml"
     mapping.write_text("source: {id: x}\nkind: incident\ncolumns: {id: Case, facility: Prison}\n",

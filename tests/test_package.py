@@ -182,6 +182,37 @@ def test_a_forged_custody_entry_with_a_fresh_hash_breaks_the_link(bag: Path) -> 
                for p in report.problems), report.as_dict()
 
 
+def test_a_deleted_custody_entry_is_named_by_its_sequence_number(
+        bag: Path, built: dict[str, str]) -> None:
+    path = bag / "data" / "custody.jsonl"
+    entries = _jsonl(path)
+    seqs = {e["seq"] for e in entries}
+    victim = next(e for e in entries if e["action"] == "ingest"
+                  and e["seq"] + 1 in seqs and e["seq"] - 1 in seqs)
+    _write_jsonl(path, [e for e in entries if e is not victim])
+    _rebag(bag)  # the forger regenerates the manifests; bag-info.txt keeps its count
+    report = export.verify_package(bag)
+    assert report.bag_valid and not report.ok
+    first = report.problems[0]
+    assert (first.kind, first.where) == ("custody-missing", f"custody#{victim['seq']}")
+    assert first.message.startswith(
+        f"custody entry #{victim['seq']} is missing from the package log")
+    assert f"bag-info.txt records {len(entries)} custody entries" in first.message
+    unlogged = [p for p in report.problems if p.kind == "unlogged"]
+    assert [p.where for p in unlogged] == [f"data/originals/{victim['object_id']}"]
+    assert "missing from the package log" in unlogged[0].message
+
+
+def test_deleted_custody_entries_are_counted_when_they_cannot_be_placed(bag: Path) -> None:
+    path = bag / "data" / "custody.jsonl"
+    entries = sorted(_jsonl(path), key=lambda e: e["seq"])
+    _write_jsonl(path, entries[1:])  # the first entry: no gap shows where it was
+    _rebag(bag)
+    problems = [p for p in export.verify_package(bag).problems if p.kind == "custody-missing"]
+    assert [p.where for p in problems] == ["data/custody.jsonl"]
+    assert problems[0].message.startswith("1 custody entry is missing from the package log")
+
+
 def test_changed_text_and_extraction_are_named(bag: Path, built: dict[str, str]) -> None:
     yodok = built["yodok.txt"]
     data = bag / "data"

@@ -122,6 +122,33 @@ def test_intake_view_export_and_audit_from_the_command_line(run, tmp_path: Path 
     assert "intact" in run("testimony", "verify").stdout
 
 
+def test_export_defaults_to_county_level_and_says_what_it_withheld(
+        run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    run("keys", "init", "--recovery-out", str(tmp_path / "recovery.key"))
+    tid = json.loads(run("testimony", "add", str(_record_file(tmp_path)), "--format",
+                         "json").stdout)["testimony_id"]
+    # Even with SILLOK_ROLE set, an export uses the analyst role unless told otherwise.
+    monkeypatch.setenv("SILLOK_ROLE", "investigator")
+    default = tmp_path / "default.json"
+    done = run("testimony", "export", str(default), "--purpose", "internal-analysis")
+    exported = json.loads(default.read_text(encoding="utf-8"))
+    assert exported["role"] == "analyst"
+    (place,) = exported["testimonies"][0]["locations"]
+    assert place["precision"] == "county" and (place["lat"], place["lon"]) != (39.8412, 127.0953)
+    assert "39.8412" not in default.read_text(encoding="utf-8")
+    assert f"withheld: sensitive sites (execution, burial, homes): county level only " \
+           f"(1 testimony(ies): {tid})" in done.stderr
+    assert "withheld: audio and scanned files" in done.stderr
+    assert "--role investigator" in done.stderr
+
+    precise = tmp_path / "precise.json"
+    done = run("testimony", "export", str(precise), "--purpose", "internal-analysis",
+               "--role", "investigator")
+    (place,) = json.loads(precise.read_text(encoding="utf-8"))["testimonies"][0]["locations"]
+    assert (place["lat"], place["lon"]) == (39.8412, 127.0953)
+    assert "sensitive sites" not in done.stderr
+
+
 def test_rotation_and_recovery_from_the_command_line(run, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     run("keys", "init")

@@ -108,18 +108,31 @@ def test_bad_rows_are_all_reported_and_nothing_is_imported(archive: Archive, vau
         t.import_testimonies(archive, vault, path, tmp_path / "mapping.yml", user="o")
     errors = {(e.row, e.column) for e in caught.value.errors}
     assert {(3, "Date of interview"), (3, "Name"), (3, "Born"), (3, "Consent"),
-            (3, "Summary"), (4, "Recording")} <= errors
+            (3, "Summary"), (4, "Recording"), (4, "Facilities")} <= errors
     message = str(caught.value)
     assert "row 3, column 'Consent': unknown scope 'gossip'" in message
+    assert "row 4, column 'Facilities': 'Atlantis Camp' is not a facility" in message
     assert "nothing was imported" in message
     assert _counts(archive) == (0, 0, 0)
-    # Once row 4's recording exists, its unknown facility is the next reported problem.
-    (tmp_path / "missing.wav").write_bytes(b"x")
-    with pytest.raises(t.ImportFailed) as again:
-        t.import_testimonies(archive, vault, _write(tmp_path, [GOOD[0], bad[2]]),
+
+
+def test_every_problem_in_a_row_is_reported_at_once(archive: Archive, vault: t.Vault,
+                                                    tmp_path: Path) -> None:
+    # One row, four independent mistakes: none may hide another.
+    row = ["30/02/2024", "Seoul", "Park", "Choe Myong-hui", "1975", "", "", "UN; gossip", "no",
+           "extreme", "I was held at a camp.", "", "Atlantis Camp; Chongori", ""]
+    with pytest.raises(t.ImportFailed) as caught:
+        t.import_testimonies(archive, vault, _write(tmp_path, [GOOD[0], row]),
                              tmp_path / "mapping.yml", user="o")
-    assert [(e.row, e.column) for e in again.value.errors] == [(3, "Facilities")]
-    assert "Atlantis" in str(again.value)
+    problems = {(e.row, e.column): e.reason for e in caught.value.errors}
+    assert set(problems) == {(3, "Date of interview"), (3, "Consent"), (3, "Risk"),
+                             (3, "Facilities")}
+    assert "'30/02/2024' does not match the date format" in problems[3, "Date of interview"]
+    assert "unknown scope 'gossip'" in problems[3, "Consent"]
+    assert "'extreme' is not one of low, medium, high" in problems[3, "Risk"]
+    assert "'Atlantis Camp' is not a facility" in problems[3, "Facilities"]
+    assert "4 problem(s), nothing was imported" in str(caught.value)
+    assert _counts(archive) == (0, 0, 0)
 
 
 def test_a_failure_while_storing_rolls_everything_back(archive: Archive, vault: t.Vault,

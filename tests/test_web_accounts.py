@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,11 @@ from sillok.accounts import (
     authenticate,
     get_user,
     set_role,
+    throttle,
 )
-from sillok.accounts.tables import users
+from sillok.accounts.tables import login_attempts, users
+from sillok.accounts.throttle import backoff
+from sillok.audit.tables import audit_log
 from sillok.cli.common import archive_option
 from sillok.cli.web_cmds import register
 from sillok.web import create_app
@@ -93,19 +97,48 @@ def test_sign_in_form_needs_its_token_and_ignores_foreign_next(site: Any) -> Non
     assert done.headers["location"] == "/"
 
 
-def test_wrong_passwords_are_rate_limited(site: Any) -> None:
+def test_wrong_passwords_lock_the_attacking_address_not_the_account(site: Any) -> None:
     archive, client = site
     for _ in range(5):
         bad = client.post("/api/login", json={"username": "vera", "password": "wrong" * 3})
         assert bad.status_code == 401
     locked = client.post("/api/login", json={"username": "vera", "password": PASSWORD})
-    assert locked.status_code == 429
-    assert int(locked.headers["retry-after"]) > 0
+    assert locked.status_code == 429  # even the right password, from this address
+    assert 0 < int(locked.headers["retry-after"]) <= 61
     assert "try again" in locked.json()["error"]
     assert client.post("/api/login", json={"username": "admin", "password": PASSWORD}
                        ).status_code == 200  # other accounts are unaffected
-    with archive.writer() as conn, pytest.raises(LoginThrottled):
+    with archive.writer() as conn, pytest.raises(LoginThrottled) as refused:
         authenticate(conn, "vera", PASSWORD, remote="testclient")
+    assert refused.value.scope == "pair"
+    # The account's owner, elsewhere, still signs in: failing is not a lock-out tool.
+    owner = TestClient(create_app(archive), base_url="http://127.0.0.1",
+                       client=("10.1.2.3", 40000))
+    with owner:
+        assert owner.post("/api/login", json={"username": "vera", "password": PASSWORD}
+                          ).status_code == 200
+    with archive.reader() as conn:
+        rows = conn.execute(select(audit_log.c.action, audit_log.c.details).where(
+            audit_log.c.action == "login-throttled")).all()
+    assert [r.details["scope"] for r in rows] == ["pair"]
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    assert backoff(4, 5, timedelta(minutes=1)) == timedelta(0)
+    assert backoff(5, 5, timedelta(minutes=1)) == timedelta(minutes=1)
+    assert backoff(7, 5, timedelta(minutes=1)) == timedelta(minutes=4)
+    assert backoff(60, 5, timedelta(minutes=1)) == throttle.MAX_DELAY
+
+
+def test_pair_lock_expires_after_its_backoff(site: Any) -> None:
+    archive, _client = site
+    past = (datetime.now(UTC) - timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    with archive.writer() as conn:
+        for _ in range(5):  # five failures two minutes ago: the one-minute wait is over
+            conn.execute(login_attempts.insert().values(username="vera", remote="10.5.5.5",
+                                                        at=past, success=False))
+    with archive.writer() as conn:
+        assert authenticate(conn, "vera", PASSWORD, remote="10.5.5.5").username == "vera"
 
 
 def test_many_usernames_from_one_address_are_rate_limited(site: Any) -> None:
@@ -113,10 +146,33 @@ def test_many_usernames_from_one_address_are_rate_limited(site: Any) -> None:
     for n in range(20):
         with archive.writer() as conn, pytest.raises(LoginFailed):
             authenticate(conn, f"guess{n}", "wrong password", remote="10.9.9.9")
-    with archive.writer() as conn, pytest.raises(LoginThrottled):
-        authenticate(conn, "admin", PASSWORD, remote="10.9.9.9")
+    with archive.writer() as conn, pytest.raises(LoginThrottled) as refused:
+        authenticate(conn, "admin", PASSWORD, remote="10.9.9.9")  # an account it never tried
+    assert refused.value.scope == "address"
     with archive.writer() as conn:
         assert authenticate(conn, "admin", PASSWORD, remote="10.9.9.8").username == "admin"
+
+
+def test_account_ceiling_slows_guessing_from_many_addresses(site: Any) -> None:
+    archive, client = site
+    with archive.writer() as conn:
+        authenticate(conn, "admin", PASSWORD, remote="10.7.7.7")  # admin's usual address
+        for n in range(throttle.ACCOUNT_CEILING):  # one failure each from 100 addresses
+            throttle.record(conn, "admin", f"198.51.{n // 250}.{n % 250}", success=False)
+    refused = client.post("/api/login", json={"username": "admin", "password": PASSWORD})
+    assert refused.status_code == 429  # a new address waits for the ceiling to lift
+    assert int(refused.headers["retry-after"]) > 60
+    with archive.reader() as conn:
+        details = conn.execute(select(audit_log.c.details).where(
+            audit_log.c.action == "login-throttled")).scalars().all()
+    assert [d["scope"] for d in details] == ["account"]  # an admin can see it happening
+    with archive.writer() as conn:  # an address admin has signed in from still works
+        assert authenticate(conn, "admin", PASSWORD, remote="10.7.7.7").username == "admin"
+    with archive.writer() as conn, pytest.raises(LoginThrottled) as ceiling:
+        authenticate(conn, "admin", PASSWORD, remote="203.0.113.9")
+    assert ceiling.value.scope == "account"
+    assert client.post("/api/login", json={"username": "vera", "password": PASSWORD}
+                       ).status_code == 200  # other accounts are unaffected
 
 
 def test_sign_out_and_password_change_end_the_session(site: Any) -> None:

@@ -134,8 +134,10 @@ def set_active(conn: Connection, username: str, active: bool) -> User:
 def authenticate(conn: Connection, username: str, password: str, *, remote: str) -> User:
     """The user whose credentials these are, or :class:`LoginFailed`.
 
-    Too many recent failures for the username or the client address raise
-    :class:`throttle.LoginThrottled` before the password is even checked. Every
+    Too many recent failures from this address for this account, from this address
+    for any account, or for this account from everywhere (unless this address has
+    signed in to it lately) raise :class:`throttle.LoginThrottled` before the password
+    is even checked (see :mod:`.throttle`). Every
     attempt is recorded (the caller's transaction must be a writer).
     """
     name = username.strip().lower()[:80]

@@ -22,7 +22,8 @@ def _run(fmt: str, work: Callable[[], imports.ImportResult]) -> None:
         if fmt != "json":
             raise
         print_json({"ok": False, "path": str(failed.path),
-                    "problems": [{"file": p.file, "where": p.where, "reason": p.reason}
+                    "problems": [{"file": p.file, "where": p.where, "column": p.column,
+                                  "reason": p.reason}
                                  for p in failed.problems]})
         sys.exit(1)
     if fmt == "json":

@@ -39,6 +39,21 @@ def who_options(func: F) -> F:
                         )(func)
 
 
+def export_who_options(func: F) -> F:
+    """Like :func:`who_options`, but the role defaults to ``analyst`` and ignores
+    ``$SILLOK_ROLE``: an export leaves Sillok, so precise locations and names go into
+    it only when ``--role investigator`` (or ``admin``) is typed for this export."""
+    func = click.option("--purpose", required=True, type=click.Choice(t.PURPOSES),
+                        help="Why you export: it must be within each witness's consent.")(func)
+    func = click.option("--role", type=click.Choice(t.ROLES), default="analyst",
+                        show_default=True,
+                        help="Export what this role may see; exact sensitive locations and "
+                             "names (--named) need --role investigator.")(func)
+    return click.option("--user", metavar="NAME",
+                        help="Who exports, for the audit log [default: the configured "
+                             "actor].")(func)
+
+
 def _user(archive: Archive, user: str | None) -> str:
     return user or archive.settings.actor
 
@@ -209,7 +224,7 @@ def _register_testimony(cli: click.Group) -> None:
 
     @testimony.command("export")
     @click.argument("out", type=click.Path(dir_okay=False))
-    @who_options
+    @export_who_options
     @click.option("--id", "ids", multiple=True, metavar="T-ID", help="Only these (repeatable).")
     @click.option("--named", is_flag=True, help="Name witnesses whose consent allows it.")
     @click.option("--as", "out_format", type=click.Choice(["json", "csv"]), default="json",
@@ -220,7 +235,10 @@ def _register_testimony(cli: click.Group) -> None:
     def testimony_export(ctx: click.Context, out: str, user: str | None, role: str,
                          purpose: str, ids: tuple[str, ...], named: bool, out_format: str,
                          key_file: str | None) -> None:
-        """Export testimonies for a purpose, pseudonymised, within each witness's consent."""
+        """Export testimonies for a purpose, pseudonymised, within each witness's consent.
+
+        The role defaults to analyst (county-level sensitive locations, no names); what
+        was withheld is listed. Exact locations need --role investigator, typed here."""
         archive = archive_of(ctx)
         result = t.export_testimonies(archive, unlock(archive, key_file), out,
                                       user=_user(archive, user), role=role, purpose=purpose,
@@ -228,7 +246,15 @@ def _register_testimony(cli: click.Group) -> None:
                                       fmt=out_format)
         stdout.print(f"Exported {len(result['exported'])} testimony(ies) to {result['path']} "
                      f"(sha256 {result['sha256'][:16]}…); named: "
-                     f"{', '.join(result['named']) or 'none'}", highlight=False)
+                     f"{', '.join(result['named']) or 'none'}; role {role}, purpose "
+                     f"{purpose}", highlight=False)
+        for item in result["withheld"]:
+            click.echo(f"withheld: {item['notice']} ({len(item['testimonies'])} "
+                       f"testimony(ies): {', '.join(item['testimonies'])})", err=True)
+        if role not in ("investigator", "admin") and purpose != "publication" \
+                and result["exported"]:
+            click.echo("Exact execution and burial sites and private homes are at county "
+                       "level; export with --role investigator to include them.", err=True)
         _print_excluded(result["excluded"])
 
     @testimony.command("import")

@@ -3,8 +3,9 @@
 The bag check is the reference ``bagit`` library's full validation (every file
 re-hashed against every manifest). The custody check works even where a bag's
 manifests were regenerated after tampering: each entry's hash is recomputed,
-consecutive entries must link, and every original, text and extraction must
-hash to what its custody entry recorded. Any bag can be checked; one without
+consecutive entries must link, entries removed from the log are named by their
+sequence number (against the count bag-info.txt records), and every original, text
+and extraction must hash to what its custody entry recorded. Any bag can be checked; one without
 Sillok's ``documents.jsonl`` and ``custody.jsonl`` gets the bag check alone.
 """
 
@@ -29,7 +30,8 @@ from .bagwriter import SAFE_COMPONENT
 class PackageProblem:
     """One thing in a package that does not check out, named exactly."""
 
-    kind: str  # bag | custody-edited | custody-unlinked | unlogged | mismatch | missing | ...
+    kind: str  # bag | custody-edited | custody-unlinked | custody-missing | custody-extra
+    #            | unlogged | mismatch | missing | extra | unreadable
     where: str  # a file in the bag, or custody#seq
     message: str
 
@@ -139,7 +141,57 @@ def _check_custody(data: Path, report: PackageReport) -> dict[str, _Logged]:
             report.add("custody-unlinked", f"custody#{seq}",
                        f"custody entry #{seq} does not follow entry #{seq - 1}: one of the two "
                        "was replaced")
+    _check_count(data.parent, links, report)
     return logged
+
+
+def _recorded_entries(root: Path) -> int | None:
+    """The custody-entry count bag-info.txt states (Sillok-Custody-Entries), if any."""
+    try:
+        lines = (root / "bag-info.txt").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        label, _, value = line.partition(":")
+        if label.strip() == "Sillok-Custody-Entries" and value.strip().isdigit():
+            return int(value.strip())
+    return None
+
+
+def _check_count(root: Path, links: dict[int, tuple[str, str]], report: PackageReport) -> None:
+    """Entries deleted from custody.jsonl, named by sequence number where possible.
+
+    A package holds only the entries about its documents, so a gap in the sequence is
+    normal (the entry was about something else). A gap is named as a missing entry only
+    when bag-info.txt says entries are missing and the gaps account for exactly that many.
+    """
+    recorded = _recorded_entries(root)
+    present = report.custody_entries
+    if recorded is None or recorded == present:
+        return
+    if recorded < present:
+        report.add("custody-extra", "data/custody.jsonl",
+                   f"custody.jsonl holds {present} entries but bag-info.txt records "
+                   f"{recorded}: {present - recorded} were added after the export")
+        return
+    seqs = sorted(links)
+    gaps = [n for n in range(seqs[0] + 1, seqs[-1]) if n not in links] if seqs else []
+    lost = recorded - present
+    counts = f"bag-info.txt records {recorded} custody entries, custody.jsonl holds {present}"
+    if gaps and len(gaps) == lost:
+        for n in gaps:
+            report.add("custody-missing", f"custody#{n}",
+                       f"custody entry #{n} is missing from the package log: {counts}, and "
+                       f"the sequence skips #{n} (entry #{n + 1}'s prev_hash "
+                       f"{links[n + 1][0][:16]}… names it)" if n + 1 in links else
+                       f"custody entry #{n} is missing from the package log: {counts}, and "
+                       f"the sequence skips #{n}")
+        return
+    skipped = f"; the sequence skips {', '.join(f'#{n}' for n in gaps)}" if gaps else \
+        "; the sequence has no gap, so the first or last entries were removed"
+    report.add("custody-missing", "data/custody.jsonl",
+               f"{lost} custody entr{'y is' if lost == 1 else 'ies are'} missing from the "
+               f"package log: {counts}{skipped}")
 
 
 def _safe_file(data: Path, relpath: Any) -> Path | None:
@@ -167,7 +219,8 @@ def _check_document(data: Path, record: dict[str, Any], logged: dict[str, _Logge
                        "not match its SHA-256 (its name): it was altered")
         elif digest not in facts.ingest_hashes:
             report.add("unlogged", f"data/originals/{doc_id}", f"the original of {short} has no "
-                       "ingest entry in custody.jsonl recording its SHA-256")
+                       "ingest entry in custody.jsonl recording its SHA-256"
+                       + _see_missing(report))
     text = record.get("text")
     if isinstance(text, dict):
         path = _safe_file(data, text.get("file"))
@@ -202,6 +255,13 @@ def _check_document(data: Path, record: dict[str, Any], logged: dict[str, _Logge
                        "does not match the hash its newest extract entry records: it was altered")
         if isinstance(extraction.get("reviewed"), dict):
             _check_reviewed(data, extraction["reviewed"], expected, facts, short, report)
+
+
+def _see_missing(report: PackageReport) -> str:
+    """A pointer to the deleted entries, when some were found, for an unlogged file."""
+    if any(p.kind == "custody-missing" for p in report.problems):
+        return " (its entry may be one of those missing from the package log)"
+    return ""
 
 
 def _check_reviewed(data: Path, reviewed: dict[str, Any], machine_sha256: str | None,

@@ -54,14 +54,17 @@ class ImportedRecord:
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Why one record of a file could not be imported."""
+    """One reason a record of a file could not be imported (a record may have several);
+    ``column`` is the file's column heading when the problem is in one cell."""
 
     file: str
     where: str
     reason: str
+    column: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file} {self.where}: {self.reason}"
+        cell = f", column {self.column!r}" if self.column else ""
+        return f"{self.file} {self.where}{cell}: {self.reason}"
 
 
 class ImportFailed(SillokError):
@@ -72,8 +75,9 @@ class ImportFailed(SillokError):
         self.problems = problems
         shown = "\n".join(f"  {p}" for p in problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{path}: {len(problems)} bad record(s), nothing imported; fix them "
-                         f"and import the file again:\n{shown}{more}")
+        records = len({p.where for p in problems})
+        super().__init__(f"{path}: {len(problems)} problem(s) in {records} record(s), nothing "
+                         f"imported; fix them and import the file again:\n{shown}{more}")
 
 
 @dataclass

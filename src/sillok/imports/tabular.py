@@ -2,8 +2,9 @@
 
 Each row is checked against the knowledge base: a facility's type must be a known
 type, coordinates numbers in range, an incident's violations known categories and
-its date a date; a row that fails is reported with its row and line number and the
-file is not imported. A facility row is linked to the knowledge-base facility it
+its date a date. Every cell is checked, so a row with several problems reports them
+all, each with its row and line number and column; if any row fails the file is not
+imported. A facility row is linked to the knowledge-base facility it
 describes (by type and number, or a name); an incident to the facility it names,
 where exactly one matches (otherwise it is kept unlinked with the name as given).
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..exc import ConfigError
 from ..kb import KnowledgeBase, load_kb, normalize_name
@@ -21,6 +23,7 @@ from .mapping import Mapping
 from .reference import link_facility
 from .store import ImportedRecord, RowProblem
 
+T = TypeVar("T")
 STATUSES = ("operating", "closed", "unknown")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -81,39 +84,68 @@ def _agency(kb: KnowledgeBase, mapping: Mapping, raw: str) -> str:
                    f"under values.agency in {mapping.path.name}")
 
 
-def _facility_row(kb: KnowledgeBase, mapping: Mapping, get: Any, listed: Any
-                  ) -> tuple[str, dict[str, Any], str | None]:
-    kind = _facility_type(kb, mapping, get("type"))
-    number = _number(get("number"), "number", 0, 10**6)
-    lat, lon = _number(get("lat"), "lat", -90, 90), _number(get("lon"), "lon", -180, 180)
-    if (lat is None) != (lon is None):
-        raise RowError("give both lat and lon, or neither")
+class _Checks:
+    """The problems of one row, each with the column it is in; a failing check is
+    recorded and the row read on, so that one bad value never hides another."""
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self.found: list[tuple[str | None, str]] = []
+
+    def add(self, field: str | None, reason: str) -> None:
+        self.found.append((self.mapping.columns.get(field) if field else None, reason))
+
+    def run(self, field: str, check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except RowError as exc:
+            self.add(field, str(exc))
+            return None
+
+
+def _facility_row(kb: KnowledgeBase, mapping: Mapping, get: Any, listed: Any,
+                  checks: _Checks) -> tuple[str, dict[str, Any], str | None]:
+    raw_type = get("type")
+    kind = checks.run("type", lambda: _facility_type(kb, mapping, raw_type)) \
+        if raw_type is not None else None
+    number = checks.run("number", lambda: _number(get("number"), "number", 0, 10**6))
+    lat = checks.run("lat", lambda: _number(get("lat"), "lat", -90, 90))
+    lon = checks.run("lon", lambda: _number(get("lon"), "lon", -180, 180))
+    if (get("lat") is None) != (get("lon") is None):
+        checks.add("lat" if get("lat") is None else "lon", "give both lat and lon, or neither")
     status = get("status")
     if status is not None:
         status = _mapped(mapping, "status", status)
         if status not in STATUSES:
-            raise RowError(f"status {get('status')!r} is not one of {', '.join(STATUSES)}: "
-                           f"map it under values.status in {mapping.path.name}")
+            checks.add("status", f"status {get('status')!r} is not one of "
+                       f"{', '.join(STATUSES)}: map it under values.status in "
+                       f"{mapping.path.name}")
     as_of = get("as_of")
     if as_of is not None and not DATE.match(as_of):
-        raise RowError(f"as_of {as_of!r} is not a date (2019, 2019-06 or 2019-06-30)")
+        checks.add("as_of", f"as_of {as_of!r} is not a date (2019, 2019-06 or 2019-06-30)")
     agency = get("agency")
+    agency_id = checks.run("agency", lambda: _agency(kb, mapping, agency)) if agency else None
     name = get("name")
     facts = {"type": kind, "number": int(number) if number is not None else None,
              "names": listed("names"), "province": get("province"), "county": get("county"),
              "lat": lat, "lon": lon, "status": status, "as_of": as_of,
-             "agency": _agency(kb, mapping, agency) if agency else None, "notes": get("notes")}
-    linked = link_facility(kb, type_=kind, number=facts["number"],
-                           names=[name, *facts["names"]])
+             "agency": agency_id, "notes": get("notes")}
+    linked = None if checks.found or kind is None else link_facility(
+        kb, type_=kind, number=facts["number"], names=[name, *facts["names"]])
     return name, facts, linked
 
 
-def _incident_row(kb: KnowledgeBase, mapping: Mapping, get: Any, listed: Any
-                  ) -> tuple[str, dict[str, Any], str | None]:
-    violations = [_violation(kb, mapping, v) for v in listed("violations")]
+def _incident_row(kb: KnowledgeBase, mapping: Mapping, get: Any, listed: Any,
+                  checks: _Checks) -> tuple[str, dict[str, Any], str | None]:
+    violations: list[str] = []
+    for raw in listed("violations"):
+        try:
+            violations.append(_violation(kb, mapping, raw))
+        except RowError as exc:
+            checks.add("violations", str(exc))
     when = get("date")
     if when is not None and not DATE.match(when):
-        raise RowError(f"date {when!r} is not a date (2019, 2019-06 or 2019-06-30)")
+        checks.add("date", f"date {when!r} is not a date (2019, 2019-06 or 2019-06-30)")
     named = get("facility")
     linked = None
     if named is not None:
@@ -168,23 +200,23 @@ def _row(kb: KnowledgeBase, mapping: Mapping, row: dict[str, Any], where: str,
         value = get(field)
         return [v.strip() for v in (value or "").split(mapping.list_separator) if v.strip()]
 
-    try:
-        extra: Any = row.get(None)  # type: ignore[call-overload]
-        if extra:
-            raise RowError(f"{len(extra)} more cell(s) than the header has columns")
-        external = get("id")
-        if external is None:
-            raise RowError(f"the id column {mapping.columns['id']!r} is empty")
-        if mapping.kind == "facility":
-            if get("name") is None:
-                raise RowError(f"the name column {mapping.columns['name']!r} is empty")
-            if get("type") is None:
-                raise RowError(f"the type column {mapping.columns['type']!r} is empty")
-            name, facts, linked = _facility_row(kb, mapping, get, listed)
-        else:
-            name, facts, linked = _incident_row(kb, mapping, get, listed)
-    except RowError as exc:
-        problems.append(RowProblem(path.name, where, str(exc)))
+    checks = _Checks(mapping)
+    extra: Any = row.get(None)  # type: ignore[call-overload]
+    if extra:
+        checks.add(None, f"{len(extra)} more cell(s) than the header has columns")
+    external = get("id")
+    if external is None:
+        checks.add("id", f"the id column {mapping.columns['id']!r} is empty")
+    if mapping.kind == "facility":
+        for field in ("name", "type"):
+            if get(field) is None:
+                checks.add(field, f"the {field} column {mapping.columns[field]!r} is empty")
+        name, facts, linked = _facility_row(kb, mapping, get, listed, checks)
+    else:
+        name, facts, linked = _incident_row(kb, mapping, get, listed, checks)
+    if checks.found or external is None:
+        problems.extend(RowProblem(path.name, where, reason, column)
+                        for column, reason in checks.found)
         return None
     facts["row"] = {column: value for column, value in row.items() if column}
     return ImportedRecord(kind=mapping.kind, external_id=external[:200], name=name,

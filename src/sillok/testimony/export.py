@@ -62,7 +62,10 @@ def export_testimonies(archive: Archive, vault: Vault, out: str | os.PathLike[st
     """Write the testimonies usable for ``purpose`` to ``out``; return what was left out.
 
     ``include_identities`` asks for witnesses' names where consent allows naming;
-    every other identity stays a pseudonym.
+    every other identity stays a pseudonym. Exact execution and burial sites and private
+    homes are exported only for a cleared ``role`` (investigator, admin) and never for
+    publication. The result lists the testimonies ``excluded`` (with the reason) and,
+    under ``withheld``, each kind of information withheld with the testimonies concerned.
     """
     check_role_and_purpose(role, purpose)
     if purpose == RECORD_KEEPING:
@@ -76,6 +79,7 @@ def export_testimonies(archive: Archive, vault: Vault, out: str | os.PathLike[st
                              "encrypted, write it somewhere else")
     records: list[dict[str, Any]] = []
     excluded: list[dict[str, str]] = []
+    withheld: dict[str, list[str]] = {}
     with archive.writer() as conn:
         rows: list[Any]
         if ids:
@@ -97,6 +101,8 @@ def export_testimonies(archive: Archive, vault: Vault, out: str | os.PathLike[st
                           details={"role": role, "file": target.name,
                                    "named": rendered.record["identity"] is not None})
             records.append(rendered.record)
+            for notice in rendered.withheld:
+                withheld.setdefault(notice, []).append(row.id)
         data = _serialise(records, fmt=fmt, user=user, role=role, purpose=purpose)
         digest = sha256_bytes(data)
         archive.log_event(conn, "export", "testimonies", target.name, digest, {
@@ -111,7 +117,9 @@ def export_testimonies(archive: Archive, vault: Vault, out: str | os.PathLike[st
     os.replace(tmp, target)
     return {"path": str(target), "sha256": digest, "exported": [r["id"] for r in records],
             "named": [r["id"] for r in records if r["identity"] is not None],
-            "excluded": excluded}
+            "excluded": excluded,
+            "withheld": [{"notice": notice, "testimonies": tids}
+                         for notice, tids in withheld.items()]}
 
 
 def _serialise(records: list[dict[str, Any]], *, fmt: str, user: str, role: str,

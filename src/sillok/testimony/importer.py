@@ -17,7 +17,8 @@ read values (date format, list separator, value translations, defaults)::
     defaults:
       risk_level: high
 
-Every row is read and checked before anything is stored. Any problem — an unknown
+Every field of every row is read and checked before anything is stored, each
+independently, so one bad value never hides another. Every problem — an unknown
 column, a bad date, an unknown facility, a missing file — is reported with the row
 number as a spreadsheet shows it, the column and the reason, and nothing is
 imported. Otherwise all rows are stored in one transaction.
@@ -29,7 +30,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,19 @@ from ..store.archive import Archive
 from .errors import ImportFailed, InvalidTestimony, RowError
 from .files import FileInput
 from .keys import Vault
-from .model import Consent, Identity, Relative, TestimonyInput, check_scopes, validate
+from .model import (
+    ANONYMISED,
+    NAMED,
+    PERIOD,
+    RISK_LEVELS,
+    Consent,
+    Identity,
+    Relative,
+    TestimonyInput,
+    check_scopes,
+    parse_date,
+    validate,
+)
 from .records import AddResult, discard, insert_testimony, resolve_facility, resolve_violation
 
 FIELDS = ("interview_date", "interview_place", "interviewer", "witness_name", "witness_aliases",
@@ -246,16 +259,56 @@ def _build(row: _Row, base: Path) -> tuple[TestimonyInput, list[FileInput]] | No
         language=row.get("language") or None, private_persons=row.items("private_persons"),
         facilities=row.items("facilities"), violations=row.items("violations"),
         periods=row.items("periods"), witness_id=row.get("witness_id") or None)
+    _check(row, record)
     if row.errors:
         return None
     try:
-        validate(record)
-        record.facilities = [resolve_facility(f) for f in record.facilities]
-        record.violations = [resolve_violation(v) for v in record.violations]
+        validate(record)  # the model's own rules, in case one is not checked above
     except InvalidTestimony as exc:
         row.error(exc.field, exc.reason)
         return None
     return record, files
+
+
+def _check(row: _Row, record: TestimonyInput) -> None:
+    """Check every field of a built record independently, so that one bad value never
+    hides another; every problem goes into ``row.errors``. Facility and violation names
+    are resolved to knowledge-base ids in place."""
+
+    def attempt(name: str, check: Callable[[], object]) -> None:
+        if any(e.column == row.column(name) for e in row.errors):
+            return  # already reported for this column (e.g. a date in the wrong format)
+        try:
+            check()
+        except InvalidTestimony as exc:
+            row.error(name, exc.reason)
+
+    if record.interview_date:
+        attempt("interview_date", lambda: parse_date(record.interview_date))
+    if record.consent.recorded_on:
+        attempt("consent_date", lambda: parse_date(str(record.consent.recorded_on),
+                                                   "consent_date"))
+    year = record.identity.birth_year
+    if year is not None and not 1900 <= year <= dt.date.today().year:
+        row.error("birth_year", f"{year} is not a plausible year of birth")
+    if record.risk_level not in RISK_LEVELS:
+        row.error("risk_level", f"{record.risk_level!r} is not one of {', '.join(RISK_LEVELS)}")
+    if record.consent.identity not in (ANONYMISED, NAMED):
+        row.error("identity_consent", f"{record.consent.identity!r} is neither {ANONYMISED} "
+                  f"nor {NAMED}")
+    for period in record.periods:
+        match = PERIOD.match(period.strip())
+        if not match or (match.group(2) and match.group(2) < match.group(1)):
+            row.error("periods", f"{period!r} is not a year or a range of years such as "
+                      "1997-2003")
+    for kind, resolve in (("facilities", resolve_facility), ("violations", resolve_violation)):
+        resolved: list[str] = []
+        for value in getattr(record, kind):
+            try:
+                resolved.append(resolve(value))
+            except InvalidTestimony as exc:
+                row.error(kind, exc.reason)
+        setattr(record, kind, resolved)
 
 
 def import_testimonies(archive: Archive, vault: Vault, path: str | Path,

@@ -61,7 +61,10 @@ def _sign_in(request: Request, username: str, password: str) -> tuple[str, dict[
                 token, session = create_session(conn, user, remote=remote)
                 record_in(conn, request, user.username, "login", "account", user.username)
     except LoginThrottled as exc:
-        record(request, who, "login-throttled", "account", username[:80])
+        # Every refusal is audited with the limit that caused it, so an admin sees an
+        # account held shut by guessing from many addresses (scope "account").
+        record(request, who, "login-throttled", "account", username[:80],
+               details={"scope": exc.scope, "retry_after": exc.retry_after})
         raise HTTPException(429, str(exc), headers={"Retry-After": str(exc.retry_after)}) \
             from None
     if user is None:
@@ -108,7 +111,8 @@ def login_submit(request: Request, username: FormText = "", password: FormText =
 @router.post("/api/login", summary="Sign in", tags=["account"])
 def api_login(request: Request, credentials: Credentials) -> JSONResponse:
     """Start a session: sets the session cookie and returns the CSRF token that every
-    POST must send in the ``X-CSRF-Token`` header. Rate limited per user and address."""
+    POST must send in the ``X-CSRF-Token`` header. Rate limited per address and
+    account, per address, and by a per-account ceiling (see docs/web.md)."""
     token, body = _sign_in(request, credentials.username, credentials.password)
     response = JSONResponse(body)
     _set_cookie(request, response, token)
