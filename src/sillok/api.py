@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .exc import DocumentNotFound
+from .exc import AmbiguousDocument, ArchiveError, DocumentNotFound, SchemaError
 from .ids import sha256_bytes
 from .ingest.base import Limits, Parsed
 from .ingest.pipeline import IngestReport, ItemResult, ingest_paths
@@ -66,6 +66,14 @@ def list_documents(archive: ArchiveRef = None, *, status: str | None = None,
         return queries.list_documents(conn, status=status, limit=limit)
 
 
+def problem_items(archive: ArchiveRef = None, *, status: str | None = None
+                  ) -> list[dict[str, Any]]:
+    """Files and members that failed, were skipped or too large, or were kept with a
+    warning: their ``items`` rows from each source's latest run, with status and reason."""
+    with get_archive(archive).reader() as conn:
+        return queries.problem_items(conn, status=status)
+
+
 def resolve_document(ref: str, archive: ArchiveRef = None) -> str:
     with get_archive(archive).reader() as conn:
         return queries.resolve(conn, ref)
@@ -82,6 +90,23 @@ def document_text(ref: str, archive: ArchiveRef = None) -> str:
     with get_archive(archive).reader() as conn:
         row = queries.current_text(conn, queries.resolve(conn, ref))
     return "" if row is None else str(row["text"])
+
+
+def text_of(ref: str, archive: ArchiveRef = None) -> tuple[str, bool]:
+    """The clean text of ``ref`` and whether it came from the archive.
+
+    An archive document that matches ``ref`` (id, id prefix or ingested path) always wins,
+    so ``text`` and ``show`` agree; only when nothing in the archive matches (or there is
+    no archive) is a local file of that name parsed directly.
+    """
+    try:
+        return document_text(ref, archive), True
+    except AmbiguousDocument:
+        raise
+    except (DocumentNotFound, ArchiveError) as exc:
+        if isinstance(exc, SchemaError) or not Path(ref).is_file():
+            raise
+    return parse_file(ref).text, False
 
 
 def original_bytes(ref: str, archive: ArchiveRef = None) -> bytes:

@@ -67,6 +67,11 @@ def print_summary(report: IngestReport) -> None:
         for item in report.problems:
             stdout.print(f"  [red]{item.status}[/red] {item.source}: {item.reason}",
                          highlight=False)
+    if report.warnings:
+        stdout.print("[bold yellow]Warnings (kept):[/bold yellow]")
+        for item in report.warnings:
+            stdout.print(f"  [yellow]warning[/yellow] {item.source}: {item.reason}",
+                         highlight=False)
     needs_ocr = [i for i in report.items if i.status == "needs-ocr"]
     for item in needs_ocr:
         stdout.print(f"  [yellow]needs-ocr[/yellow] {item.source}: {item.reason}", highlight=False)
@@ -131,13 +136,29 @@ def register(cli: click.Group) -> None:
                      "`sillok verify`", highlight=False)
 
     @cli.command(name="list")
-    @click.option("--status", type=click.Choice(["ok", "failed", "needs-ocr"]))
+    @click.option("--status", type=click.Choice(
+        ["ok", "failed", "needs-ocr", "too-large", "skipped"]))
     @click.option("--limit", type=int)
+    @click.option("--problems", is_flag=True,
+                  help="List files and members that failed, were skipped, too large or "
+                       "need OCR, or were kept with a warning, with the reason (from each "
+                       "one's latest ingest), including those that never became documents.")
     @archive_option
     @format_option
     @click.pass_context
-    def list_(ctx: click.Context, status: str | None, limit: int | None, fmt: str) -> None:
-        """List the documents in the archive."""
+    def list_(ctx: click.Context, status: str | None, limit: int | None, problems: bool,
+              fmt: str) -> None:
+        """List the documents in the archive (or, with --problems, files with problems)."""
+        if problems:
+            found = api.problem_items(archive_from(ctx), status=status)[:limit]
+            if fmt == "json":
+                print_json(found)
+                return
+            rows = [{**f, "status": f["status"] if f["status"] != "ok" else "ok (warning)",
+                     "document": _short(f["document_id"])} for f in found]
+            print_table(rows, ["run_id", "status", "source", "reason", "document"],
+                        widths={"source": 50, "reason": 70})
+            return
         docs = api.list_documents(archive_from(ctx), status=status, limit=limit)
         if fmt == "json":
             print_json(docs)
@@ -167,13 +188,15 @@ def register(cli: click.Group) -> None:
     def text(ctx: click.Context, doc: str) -> None:
         """Print the clean text that extraction and search work on.
 
-        DOC is an archive document (id, id prefix or ingested path), or any file,
-        read directly without an archive (the text `extract FILE` offsets point into).
+        DOC is an archive document (id, id prefix or ingested path). Only when nothing in
+        the archive matches is a file of that name read directly, with a note on stderr
+        (the text `extract FILE` offsets point into).
         """
-        if Path(doc).is_file():
-            sys.stdout.write(api.parse_file(doc).text)
-        else:
-            sys.stdout.write(api.document_text(doc, archive_from(ctx)))
+        text, from_archive = api.text_of(doc, archive_from(ctx))
+        if not from_archive:
+            stderr.print(f"{doc} is not in the archive; reading the file directly",
+                         highlight=False)
+        sys.stdout.write(text)
         sys.stdout.write("\n")
 
     @cli.command()

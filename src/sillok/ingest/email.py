@@ -267,8 +267,9 @@ class _Attachments:
                                     "content_type": content_type}
         if original and original != filename:
             metadata["original_name"] = original
-            self.parsed.warnings.append(f"unsafe attachment name {original!r} "
-                                        f"stored as {filename!r}")
+            # kept safely under a clean name: a warning on the attachment's item, not a
+            # failure of the message
+            metadata["warning"] = f"unsafe attachment name {original!r} stored as {filename!r}"
         self.parsed.children.append(Child(name=filename, data=data, metadata=metadata))
 
 

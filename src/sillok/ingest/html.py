@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import trafilatura
+from trafilatura.settings import use_config
 
 from .base import HTML, Limits, Parsed
 from .decode import decode_text
@@ -21,6 +22,15 @@ log = logging.getLogger(__name__)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 # trafilatura logs every page it finds too short; that is not news to our users.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+# trafilatura hands a page whose article is under MIN_EXTRACTED_SIZE characters (250 by
+# default) to its fallback extractors, which keep every visible line: a short notice or a
+# short page inside a WARC came out with its "Home | About | Donate" menu. Evidence pages
+# are often short, so the article extractor's own result is trusted at any length.
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "20")
+_CONFIG.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -39,7 +49,9 @@ def parse_html(data: bytes, name: str, limits: Limits) -> Parsed:
     markup, encoding = decode_text(data, _declared_charset(data))
     result = trafilatura.bare_extraction(
         markup, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, include_links=False, favor_recall=True,
+        include_images=False, include_links=False, favor_recall=True, config=_CONFIG,
+        # the page's own date (metadata, byline), never a guess from "© 2024" in a footer
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     info: dict[str, Any] = {}
     if isinstance(result, dict):

@@ -48,6 +48,7 @@ from ..store.tables import (
 from . import neardup
 from .base import Child, Limits, Parsed
 from .prepare import Prepared, is_container, parse, prepare, prepare_staged
+from .textmeta import is_banner
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,11 @@ class IngestReport:
         return [item for item in self.items if item.status in PROBLEM_STATUSES]
 
     @property
+    def warnings(self) -> list[ItemResult]:
+        """Items kept (status ok) with a note a person should see, e.g. an unsafe name."""
+        return [item for item in self.items if item.status == OK and item.reason]
+
+    @property
     def documents_per_second(self) -> float:
         return len(self.items) / self.elapsed if self.elapsed > 0 else 0.0
 
@@ -108,6 +114,7 @@ class IngestReport:
             if self.elapsed else 0.0,
             "problems": [{"source": i.source, "status": i.status, "reason": i.reason}
                          for i in self.problems],
+            "warnings": [{"source": i.source, "reason": i.reason} for i in self.warnings],
         }
 
 
@@ -294,11 +301,22 @@ class Ingester:
     def _result(self, source: str, sha: str, size: int, ready: Prepared, parent_id: str | None,
                 child_meta: dict[str, Any] | None) -> ItemResult:
         parsed = ready.parsed
+        # a disclaimer or site banner is never a title or a publisher, whatever the format
+        if parsed.title and is_banner(parsed.title):
+            parsed.title = None
+        if parsed.publisher and is_banner(parsed.publisher):
+            parsed.publisher = None
+        reason = parsed.reason
         if child_meta:
+            # A WARC's capture time stays ``captured_at``: it is when the page was seen,
+            # not when it was published.
             parsed.url = parsed.url or child_meta.get("url")
-            parsed.published = parsed.published or child_meta.get("captured_at")
             parsed.metadata = {**child_meta, **parsed.metadata}
-        return ItemResult(source, parsed.status, parsed.reason, sha, size, parent_id)
+            if reason is None and parsed.status == OK:
+                # kept safely, so a warning on the item (e.g. an unsafe member name), not a
+                # failure
+                reason = child_meta.get("warning")
+        return ItemResult(source, parsed.status, reason, sha, size, parent_id)
 
     def _after_store(self, result: ItemResult, ready: Prepared, depth: int, *,
                      top_level: bool) -> None:

@@ -18,6 +18,8 @@ LIST_COLUMNS = (documents.c.id, documents.c.status, documents.c.media_type, docu
 def resolve(conn: Connection, ref: str) -> str:
     """The document id for ``ref``: a full id, an id prefix, or a path it was ingested from."""
     ref = ref.strip()
+    if ref.startswith("./"):
+        ref = ref[2:]
     lowered = ref.lower()
     if 4 <= len(lowered) <= 64 and all(c in "0123456789abcdef" for c in lowered):
         found = list(conn.execute(select(documents.c.id).where(
@@ -43,8 +45,45 @@ def resolve(conn: Connection, ref: str) -> str:
         return str(by_name[0])
     if len(by_name) > 1:
         raise AmbiguousDocument(f"{ref!r} names several documents: use an id instead")
+    if (unstored := not_stored(conn, ref)) is not None:
+        raise DocumentNotFound(f"{ref} was not stored: {unstored['status']}: "
+                               f"{unstored['reason']} (run {unstored['run_id']})")
     raise DocumentNotFound(f"no document matches {ref!r} (give an id, an id prefix or the "
                            "path it was ingested from; `sillok list` shows them)")
+
+
+def not_stored(conn: Connection, ref: str) -> dict[str, Any] | None:
+    """The latest ``items`` row for a path that never became a document, or None."""
+    row = conn.execute(
+        select(items.c.source, items.c.status, items.c.reason, items.c.run_id, items.c.at)
+        .where(items.c.document_id.is_(None),
+               or_(items.c.source == ref, items.c.source.like(f"%/{ref}")))
+        .order_by(items.c.id.desc()).limit(1)).first()
+    return None if row is None else dict(row._mapping)
+
+
+# Statuses of items a person should look at: they are not (or not fully) usable documents.
+PROBLEM_STATUSES = ("failed", "too-large", "skipped", "needs-ocr")
+
+
+def problem_items(conn: Connection, *, status: str | None = None) -> list[dict[str, Any]]:
+    """Each file or member whose item in its latest run is not ok, with status and reason.
+
+    Includes what never became a document (empty files, skipped links, files over the
+    size limit), which ``list_documents`` cannot show, and kept items with a warning.
+    """
+    # every row of each source's latest run: a container's several warnings share its source
+    latest = (select(items.c.source, func.max(items.c.run_id).label("run_id"))
+              .group_by(items.c.source).subquery())
+    wanted = items.c.status == status if status else or_(
+        items.c.status.in_(PROBLEM_STATUSES),
+        (items.c.status == "ok") & items.c.reason.is_not(None))
+    query = (select(items.c.run_id, items.c.source, items.c.status, items.c.reason,
+                    items.c.document_id, items.c.parent_id, items.c.size, items.c.at)
+             .join(latest, (latest.c.source == items.c.source)
+                   & (latest.c.run_id == items.c.run_id))
+             .where(wanted).order_by(items.c.id))
+    return [dict(row._mapping) for row in conn.execute(query)]
 
 
 def list_documents(conn: Connection, *, status: str | None = None, limit: int | None = None
