@@ -31,8 +31,9 @@ def full_claims(text: str) -> list[dict[str, Any]]:
          "political prisoners were held in four political prison camps.",
          [("kwanliso", "facility-count", 4, 4, "2014", ["un-coi"]),
           ("kwanliso", "prisoner-population", 80000, 120000, "2014", ["un-coi"])]),
+        # a closure date is not the time the figure refers to (extractor 1.4.0)
         ("Up to 50,000 prisoners were held at Camp 22 before it closed in 2012.",
-         [("kwanliso-22", "prisoner-population", None, 50000, "2012", [])]),
+         [("kwanliso-22", "prisoner-population", None, 50000, None, [])]),
         ("More than 20 kyohwaso operate across the country.",
          [("kyohwaso", "facility-count", 20, None, None, [])]),
         ("Approximately 232,400 people are believed to be held in political prison camps, "

@@ -299,3 +299,43 @@ def test_importer_command_line_usage(capsys: pytest.CaptureFixture[str]) -> None
     assert main([]) == 2
     assert "usage" in capsys.readouterr().err
     assert slugify("Kyo-hwa-so No. 8, Yongdam") == "kyo-hwa-so-no-8-yongdam"
+
+
+def test_ambiguous_facility_name_lists_every_candidate() -> None:
+    from click.testing import CliRunner
+
+    from sillok.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["kb", "facility", "Kaechon"])
+    assert result.exit_code == 0, result.output
+    assert "ambiguous" in result.output
+    for ident, kind in (("kwanliso-14", "kwanliso"), ("kyohwaso-1", "kyohwaso")):
+        line = next(ln for ln in result.output.splitlines() if ident in ln)
+        assert kind in line
+    as_json = json.loads(runner.invoke(cli, ["kb", "facility", "Hoeryong", "--format",
+                                             "json"]).output)
+    assert as_json["ambiguous"] is True
+    found = {c["id"]: c["type"] for c in as_json["candidates"]}
+    assert found["kwanliso-22"] == "kwanliso" and found["kyohwaso-12"] == "kyohwaso"
+    # a name of one facility is not ambiguous: the facility itself
+    one = json.loads(runner.invoke(cli, ["kb", "facility", "Yoduk", "--format", "json"]).output)
+    assert [f["id"] for f in one] == ["kwanliso-15"]
+
+
+def test_bodies_of_vocabulary_organisations_say_so() -> None:
+    kb = load_kb()
+    vocabulary = vocabulary_ids()["organization"]
+    assert kb.organizations["nkhr-records-center"].part_of == "south-korean-government"
+    assert kb.organizations["nkhr-foundation"].part_of == "south-korean-government"
+    for org in kb.organizations.values():
+        assert org.part_of is None or org.part_of in vocabulary, org.id
+        if org.id in vocabulary:
+            assert org.part_of is None, org.id
+
+
+def test_part_of_must_name_an_organisation(tmp_path: Path) -> None:
+    folder = _corrupt(tmp_path, "organizations.yml", "part_of: south-korean-government",
+                      "part_of: ministry-of-nowhere")
+    with pytest.raises(ConfigError, match="ministry-of-nowhere"):
+        load_kb_from(folder)

@@ -41,13 +41,32 @@ def register(cli: click.Group) -> None:
     @format_option
     @click.pass_context
     def facility(ctx: click.Context, name: str, archive: str | None, fmt: str) -> None:
-        """One facility, by id or any of its names ("Yoduk", "요덕", "Camp 15")."""
+        """One facility, by id or any of its names ("Yoduk", "요덕", "Camp 15").
+
+        A name or place several facilities share ("Kaechon") lists every candidate
+        with its type and id, and says it is ambiguous."""
         base = load_kb()
         found = [base.facilities[name]] if name in base.facilities else \
             base.facility_by_name(name)
         if not found:
             raise SillokError(f"no facility is known as {name!r}: `sillok kb facilities` "
                               "lists them")
+        if len(found) > 1:
+            # "Kaechon" hosts Camp 14 and Kyohwaso No. 1: list every candidate, pick none
+            candidates = sorted(found, key=lambda f: (f.type, f.id))
+            if fmt == "json":
+                print_json({"name": name, "ambiguous": True,
+                            "candidates": [{"id": f.id, "type": f.type, "number": f.number,
+                                            "province": f.province, "names": f.names}
+                                           for f in candidates]})
+                return
+            stdout.print(f"{name!r} is ambiguous: {len(candidates)} facilities are known by "
+                         "this name or place. Show one with `sillok kb facility ID`.",
+                         highlight=False)
+            print_table([{"id": f.id, "type": f.type, "province": f.province,
+                          "names": "; ".join(f.names[:4])} for f in candidates],
+                        ["id", "type", "province", "names"], widths={"names": 60})
+            return
         archive = archive or archive_from(ctx)
         records = {f.id: imports.imported(archive, facility=f.id) if archive else []
                    for f in found}

@@ -11,6 +11,6 @@ from __future__ import annotations
 from .document import extract_text, guess_language
 
 EXTRACTOR_NAME = "sillok-rules"
-EXTRACTOR_VERSION = "1.3.0"
+EXTRACTOR_VERSION = "1.4.0"
 
 __all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "extract_text", "guess_language"]

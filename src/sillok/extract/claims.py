@@ -42,11 +42,18 @@ from .measures import (
     counted_before,
     counted_korean,
     mentions_detention_abroad,
+    mentions_prisoner_noun,
     mentions_prisoners,
 )
 from .numbers import Quantity, find_quantities
 from .segment import Span, clause_of
-from .subjects import facility_count_subject, fallback_type, people_subject
+from .subjects import (
+    facility_count_subject,
+    fallback_type,
+    focal_facility,
+    people_subject,
+    says_whole,
+)
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|"
            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
@@ -99,6 +106,25 @@ _COUNT_AFTER_YEAR = re.compile(
 _YEAR_RANGE = re.compile(r"(?:between\s+|from\s+)?(?:19|20)\d\d\s*(?:-|–|—|to|and)\s*(?:19|20)\d\d",
                          re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\[\d{1,3}\]|\(\d{1,3}\)(?<=[.,;:]\(\d\))|\(\d{1,3}\)(?<=[.,;:]\(\d\d\))")
+# "closed in 2012", "2012년께 폐쇄된": the date of an event, not of the figure
+_EVENT_BEFORE_YEAR = re.compile(
+    r"\b(?:closed|closure|shut|dismantled|opened|established|founded|built|set\s+up|relocated|"
+    r"moved|merged|abolished|released|escaped|fled|defected|arrived|born|died)\b"
+    r"(?:\s+(?:down|up|around|about|in|by|since|after|before|until|c\.|circa))*\s*$",
+    re.IGNORECASE)
+_EVENT_AFTER_YEAR = re.compile(
+    r"(?:년)?\s?(?:께|경|쯤|에|무렵)?\s?(?:폐쇄|해체|설립|개설|이전|석방|탈출|탈북)")
+# "ten years ago", "3년 전": a time relative to the document's date
+_YEARS_AGO = re.compile(
+    r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|a\s+few)\s+years?\s+(?:ago|earlier|before)\b|\b(?P<last>last\s+year)\b"
+    r"|(?P<kn>\d{1,2})\s?년\s?전|(?P<klast>지난해|작년)",
+    re.IGNORECASE)
+# literal-first (fast to scan, lower-cased text): every _YEARS_AGO match contains one
+_YEARS_AGO_HINT = re.compile(r"years?\s+(?:ago|earlier|before)|last\s+year|년\s?전|지난해|작년")
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+          "twenty": 20}
 _AS_OF_CUE = re.compile(r"\b(?:as\s+of|as\s+at)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _REPORT_ANAPHOR = re.compile(r"\b(?:that|the|this)\s+(?:report|study|estimate)\b|보고서",
                              re.IGNORECASE)
@@ -183,8 +209,9 @@ _NEARBY_SENTENCES = 5
 def _counted(ctx: DocContext, q: Quantity, sentence: Span) -> Counted | None:
     text = ctx.text
     if q.korean:
-        before = text[max(sentence.start, q.start - 30):q.start]
-        return counted_korean(text, q.value_end, sentence.end, before)
+        before_start = max(sentence.start, q.start - 30)
+        return counted_korean(text, q.value_end, sentence.end, text[before_start:q.start],
+                              before_start)
     found = counted_after(text, q.value_end, sentence.end)
     if found is None:
         found = counted_before(text, sentence.start, q.start)
@@ -225,8 +252,13 @@ def _as_of(ctx: DocContext, q: Quantity, sentence: Span) -> str | None:
     text = ctx.text
     years: list[re.Match[str]] = []
     for span in (clause_of(text, sentence, q.value_start), sentence):
+        relative = _YEARS_AGO.search(text, span.start, span.end) if _YEARS_AGO_HINT.search(
+            ctx.lowered, span.start, span.end) else None
+        if relative is not None:
+            return _years_ago(ctx, relative)
         years = [m for m in _YEAR.finditer(text, span.start, span.end)
-                 if not (q.value_start <= m.start() < q.value_end)]
+                 if not (q.value_start <= m.start() < q.value_end) and not _event_year(
+                     text, sentence, m)]
         if years:
             break
     if not years:
@@ -242,6 +274,28 @@ def _as_of(ctx: DocContext, q: Quantity, sentence: Span) -> str | None:
         if match_before(_AS_OF_CUE, text, max(sentence.start, match.start() - 20), match.start()):
             return match.group(1)
     return max((m.group(1) for m in years), key=lambda y: (y.rstrip("s"), y))
+
+
+def _event_year(text: str, sentence: Span, year: re.Match[str]) -> bool:
+    """"closed in 2012", "2012년께 폐쇄된": the year of an event, not of the figure."""
+    return bool(match_before(_EVENT_BEFORE_YEAR, text, max(sentence.start, year.start() - 30),
+                             year.start()) or _EVENT_AFTER_YEAR.match(text, year.end(),
+                                                                     sentence.end))
+
+
+def _years_ago(ctx: DocContext, relative: re.Match[str]) -> str | None:
+    """"ten years ago" → the document's year minus ten; ``None`` without a document date."""
+    published = ctx.published or ""
+    if not re.match(r"(?:19|20)\d\d", published):
+        return None
+    if relative.group("last") or relative.group("klast"):
+        back = 1
+    else:
+        word = (relative.group("n") or relative.group("kn") or "").lower()
+        back = int(word) if word.isdigit() else _SMALL.get(word, 0)
+        if not back:
+            return None  # "a few years ago"
+    return str(int(published[:4]) - back)
 
 
 def _about_elsewhere(ctx: DocContext, start: int, end: int) -> bool:
@@ -320,15 +374,20 @@ def _table_row(ctx: DocContext, q: Quantity) -> bool:
         and _ROW_END.match(text, q.end))
 
 
-def _topic(ctx: DocContext, sentence: Span) -> Span | None:
-    """One of the two sentences before, in the paragraph, when it says people are held."""
+def _topic(ctx: DocContext, sentence: Span, nouns: bool = False) -> Span | None:
+    """One of the two sentences before, in the paragraph, when it says people are held.
+
+    ``nouns``: a sentence that only names prisoners ("The number of political
+    prisoners is disputed.") will do, for "put the figure at N".
+    """
     index = ctx.seg.sentence_index(sentence.start)
     paragraph = ctx.seg.sentence_paragraph[index]
     for back in range(index - 1, max(-1, index - 3), -1):
         if ctx.seg.sentence_paragraph[back] != paragraph:
             return None
         before = ctx.seg.sentences[back]
-        if mentions_prisoners(ctx.lowered, before.start, before.end):
+        if mentions_prisoners(ctx.lowered, before.start, before.end) or (
+                nouns and mentions_prisoner_noun(ctx.lowered, before.start, before.end)):
             return before
     return None
 
@@ -344,7 +403,8 @@ def _abroad_topic(ctx: DocContext, sentence: Span) -> bool:
 
 
 def _topic_measure(ctx: DocContext, q: Quantity, sentence: Span,
-                   recent: dict[str, Any] | None) -> tuple[str, str | None] | None:
+                   recent: dict[str, Any] | None,
+                   estimate: bool = False) -> tuple[str, str | None] | None:
     """"통일연구원은 8만~12만 명으로 추정했고": estimate language about the passage's prisoners.
 
     A count of people with no cue of its own is a claim when its clause speaks of an
@@ -356,7 +416,7 @@ def _topic_measure(ctx: DocContext, q: Quantity, sentence: Span,
         return None
     if recent is not None and recent["measure"] != "facility-count":
         return recent["measure"], recent["subject"]
-    topic = _topic(ctx, sentence)
+    topic = _topic(ctx, sentence, nouns=estimate)
     if topic is None:
         return None
     types = ctx.within(BARE_TYPE, topic.start, topic.end)
@@ -410,7 +470,7 @@ def _claims_in_sentence(ctx: DocContext, sentence: Span, previous: dict[str, Any
             last = out[-1] if out else None
             topic_subject: str | None = None
             if last is None and counted.what == PEOPLE and not counted.foreign:
-                topic = _topic_measure(ctx, q, sentence, previous)
+                topic = _topic_measure(ctx, q, sentence, previous, counted.estimate)
                 if topic is None:
                     continue
                 measure, topic_subject = topic
@@ -425,8 +485,11 @@ def _claims_in_sentence(ctx: DocContext, sentence: Span, previous: dict[str, Any
             people_subject(ctx, q.value_end, counted.noun_end, sentence))
         if subject == "all" and topic_subject:
             subject = topic_subject
-        elif subject == "all" and out and out[-1]["measure"] == measure:
+        elif subject == "all" and out and out[-1]["measure"] == measure and not says_whole(
+                text, previous_end, sentence.end):
             subject = out[-1]["subject"]  # "8만~12만 명으로 추정했고, … 13만 5천 명": the same
+        if subject == "all" and measure in ("prisoner-population", "deaths"):
+            subject = focal_facility(ctx, sentence) or subject
         if subject == "all" and measure == "prisoner-population" and _abroad_topic(ctx, sentence):
             measure = "detained-abroad"  # "… 북송을 기다리는 탈북민은? 2천여 명이 구금돼 …"
         out.append(_claim(ctx, q, sentence, subject, measure))

@@ -103,6 +103,7 @@ class DocContext:
     seg: Segmentation
     mentions: list[Located]
     publisher: str | None = None
+    published: str | None = None  # the document's date ("2022-04-12"), for "ten years ago"
     by_kind: dict[str, list[Located]] = field(default_factory=dict)
     _starts: dict[str, list[int]] = field(default_factory=dict)
     _lowered: str | None = None

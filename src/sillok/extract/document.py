@@ -13,12 +13,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from .attribution import government_mentions
 from .claims import find_claims
 from .context import DocContext, Located, MentionLike
-from .segment import segment
+from .segment import Segmentation, segment
 from .violations import find_violations, violations_output
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,79 @@ def _located(mentions: Iterable[MentionLike], text: str) -> list[Located]:
     return sorted(out, key=lambda m: (m.start, m.end, m.kind, m.id))
 
 
+# VOCABULARY.md's organisation ids: fixed, and the only ones gold annotations can use
+VOCABULARY_ORGANIZATIONS = frozenset({
+    "ohchr", "un-coi", "un-special-rapporteur", "un-secretary-general",
+    "un-human-rights-council", "hrw", "hrnk", "kinu", "nkdb", "tjwg", "nk-watch", "walk-free",
+    "open-north-korea", "korea-future", "amnesty", "us-state-department", "rfa", "daily-nk",
+    "reuters", "jubilee-campaign", "freedom-united", "south-korean-government", "us-government",
+})
+# a sentence that credits a news outlet: "Yonhap reported", "according to NK News",
+# "연합뉴스는 … 보도"
+_CREDITS_MEDIA = re.compile(
+    r"\b(?:according\s+to|reported|reports|reporting|report\s+by|told|cited|citing|quoted|"
+    r"said|says|broadcast|aired|obtained\s+by|revealed)\b|보도|따르면|전했|밝혔|인용|보고",
+    re.IGNORECASE)
+_DATELINE_BEFORE = re.compile(r"(?:\(|=|\bBy\s|©|Copyright\s)[^()\n]{0,25}$")
+_DATELINE_AFTER = re.compile(r"\s*(?:\)|\s[-–—]\s)")
+
+
+@cache
+def _organization_info() -> tuple[dict[str, str], frozenset[str]]:
+    """(organisation → the vocabulary organisation it is part of, media ids outside it)."""
+    try:
+        from ..kb import load_kb
+
+        orgs = load_kb().organizations
+    except Exception:  # without the knowledge base ids pass through unchanged
+        return {}, frozenset()
+    parent: dict[str, str] = {}
+    for org in orgs.values():
+        root, seen = org, {org.id}
+        while root.part_of is not None and root.part_of in orgs and root.part_of not in seen:
+            root = orgs[root.part_of]
+            seen.add(root.id)
+        if root.id != org.id:
+            parent[org.id] = root.id
+    media = frozenset(o.id for o in orgs.values()
+                      if o.kind == "media" and o.id not in VOCABULARY_ORGANIZATIONS)
+    return parent, media
+
+
+def _credited_outlet(text: str, seg: Segmentation, m: Located) -> bool:
+    """A news outlet named as a source, not in a dateline, byline or publisher line."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end - line_start <= 80 and not re.search(r"[.다]\s*$", text[line_start:line_end]):
+        return False  # a byline, a publisher or a copyright line
+    if _DATELINE_BEFORE.search(text, max(line_start, m.start - 25), m.start) and (
+            _DATELINE_AFTER.match(text, m.end) or text[m.end:m.end + 1] in ")="):
+        return False  # "(서울=연합뉴스)", "SEOUL (AP) -"
+    sentence = seg.sentence_at(m.start)
+    return _CREDITS_MEDIA.search(text, sentence.start, sentence.end) is not None
+
+
+def _vocabulary_organizations(found: list[Located], text: str,
+                              seg: Segmentation) -> list[Located]:
+    """Organisation mentions under the ids the output may use.
+
+    A body of a vocabulary organisation is reported as that organisation
+    ("북한인권기록센터" → ``south-korean-government``); a news outlet outside the
+    vocabulary only where the text credits it as a source.
+    """
+    parent, media = _organization_info()
+    out: list[Located] = []
+    for m in found:
+        if m.kind == "organization":
+            if m.id in media and not _credited_outlet(text, seg, m):
+                continue
+            if m.id in parent:
+                m = Located(m.start, m.end, m.kind, parent[m.id])
+        out.append(m)
+    return sorted(set(out), key=lambda m: (m.start, m.end, m.kind, m.id))
+
+
 def _with_government_sources(found: list[Located], text: str) -> list[Located]:
     """Add "South Korean officials"-style credits the name linker does not list."""
     named = {(m.id, m.start) for m in found if m.kind == "organization"}
@@ -111,8 +185,10 @@ def extract_text(
     """
     finder = find_mentions if find_mentions is not None else _gazetteer()
     found = _located(finder(text) if finder is not None else [], text)
-    found = _with_government_sources(found, text)
-    ctx = DocContext(text=text, seg=segment(text), mentions=found, publisher=publisher)
+    seg = segment(text)
+    found = _vocabulary_organizations(_with_government_sources(found, text), text, seg)
+    ctx = DocContext(text=text, seg=seg, mentions=found, publisher=publisher,
+                     published=published)
     claims = sorted(find_claims(ctx), key=_claim_order)
     record: dict[str, Any] = {
         "document": document,

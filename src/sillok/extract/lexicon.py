@@ -137,9 +137,13 @@ class Lexicon:
                 korean[label] = list(ko_terms)
         # One pattern per (key, category): the terms filed under a key are tried
         # together, the longest first so that the longest reading wins.
+        # They run case-sensitively on the lower-cased text (same offsets): terms are
+        # written in lower case, and ``re`` matches much faster without IGNORECASE.
+        # A term with a capital letter (not an escape such as \S) keeps IGNORECASE.
         self._english: dict[str, list[tuple[str, re.Pattern[str]]]] = {
             key: [(label, re.compile(
-                "(?:" + "|".join(sorted(terms, key=len, reverse=True)) + r")\b", re.IGNORECASE))
+                "(?:" + "|".join(sorted(terms, key=len, reverse=True)) + r")\b",
+                re.IGNORECASE if any(_has_capital(t) for t in terms) else 0))
                 for label, terms in by_label.items()]
             for key, by_label in grouped.items()
         }
@@ -175,7 +179,7 @@ class Lexicon:
             start = word.start()
             candidates = index[word.group()]
             for label, pattern in candidates:
-                match = pattern.match(text, start)
+                match = pattern.match(lowered, start)
                 if match:
                     yield Hit(start, match.end(), label)
         if self._korean is not None and _HANGUL.search(text):
@@ -193,6 +197,12 @@ class Lexicon:
 
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_ESCAPE = re.compile(r"\\[A-Za-z]")
+
+
+def _has_capital(term: str) -> bool:
+    """Whether ``term`` has a capital letter other than in an escape (``\\S``, ``\\W``)."""
+    return any(c.isupper() for c in _ESCAPE.sub("", term))
 
 
 def _key_pattern(index: dict[str, list[tuple[str, re.Pattern[str]]]]) -> re.Pattern[str] | None:

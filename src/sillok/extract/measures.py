@@ -12,7 +12,7 @@ measure               cues
 ====================  ==================================================
 detained-abroad       detained / held / arrested … in China (Russia, Laos…)
 repatriated-persons   repatriated, forcibly returned, deported, 강제송환, 북송
-deaths                died, deaths, executed, killed, 사망, 숨진, 처형
+deaths                died, deaths, executed, killed, shot, 사망, 숨진, 처형, 총살
 forced-labourers      forced labour, modern slavery, forced to work, 강제노동, 동원
 prisoner-population   held, imprisoned, detained, population, 수감, 수용, 구금
 ====================  ==================================================
@@ -84,6 +84,9 @@ _EN_NUMBER_OF = re.compile(
             individuals|refugees|defectors|escapees|North\s+Koreans|workers|labou?rers|victims)
       | (?:number|total|count|tally)\s+of\s+(?:\w+\s+){0,2}?(?P<facilities>camps|prisons|
             facilities|kwanliso|kyohwaso)
+      | (?P<estimate>(?:put|puts|putting|placed|places|placing|estimated|estimates|set|sets|
+            fixed|pegged|pegs)\s+(?:the|that|this|its)\s+(?:\w+\s+)?(?:figure|number|total|
+            estimate|count|tally)\s+at)
     )\b[^.;]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -115,8 +118,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"handed\s+(?:back|over)|refoule\w*|return(?:ed)?)\b|송환|북송")),
     ("deaths", re.compile(
         r"(?:died|die|dies|dying|deaths?|dead|killed|executed|perished|death\s+toll|"
-        r"fatalities|lost\s+their\s+lives|starved\s+to\s+death)\b|사망|숨졌|숨진|숨지|죽었|죽은|"
-        r"처형|아사|목숨을")),
+        r"fatalities|lost\s+their\s+lives|starved\s+to\s+death|shot|gunned\s+down|hanged|"
+        r"beaten\s+to\s+death|put\s+to\s+death)\b|사망|숨졌|숨진|숨지|죽었|죽은|"
+        r"처형|아사|목숨을|총살|사살|교수형|맞아\s?죽")),
     ("forced-labourers", re.compile(
         r"(?:forced\s+labou?r\w*|forced\s+to\s+(?:work|labou?r|toil)|forcing|forcibly\s+"
         r"mobili[sz]ed|mobili[sz]\w+|modern\s+slavery|slavery|enslaved|conscripted|"
@@ -131,7 +135,7 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"vietnamese|thai|third))|"
         r"in\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:camps?|prisons?|kwanliso|kyohwaso|detention|"
         r"custody)|behind\s+bars|serving|there\s+(?:are|were|is|was|remain(?:ed)?))\b"
-        r"|수감|수용(?!소)|구금|갇혀|갇힌|갇혔|억류|감금")),
+        r"|수감(?!자들)|수용(?!소|자들)|구금|갇혀|갇힌|갇혔|억류|감금")),
 )
 _KO_ABROAD = re.compile(
     r"(?:중국|러시아|라오스|베트남|태국|몽골|제3국|해외)(?!에서\s?(?:강제)?\s?(?:송환|북송))"
@@ -163,6 +167,10 @@ class Counted:
     foreign: bool = False
     # "10,000 North Korean workers", "노동자 약 1만 명": labour abroad unless a cue says else
     workers: bool = False
+    # "put the figure at N": no noun of its own; the passage says what is counted
+    estimate: bool = False
+    # Korean "수감자 3명이": where the counted noun before the number starts (-1: none)
+    noun_start: int = -1
 
 
 def counted_after(text: str, pos: int, end: int) -> Counted | None:
@@ -182,17 +190,22 @@ def counted_after(text: str, pos: int, end: int) -> Counted | None:
     return None
 
 
-def counted_korean(text: str, pos: int, end: int, before: str) -> Counted | None:
-    """The counter after a Korean number (명, 곳) or the noun before it (수감자 수는 …)."""
+def counted_korean(text: str, pos: int, end: int, before: str,
+                   before_start: int = -1) -> Counted | None:
+    """The counter after a Korean number (명, 곳) or the noun before it (수감자 수는 …).
+
+    ``before`` is ``text[before_start:number start]``.
+    """
     match = _KO_COUNTER.match(text, pos, end)
     prior = _KO_BEFORE.search(before)
     if prior is not None:
         noun_end = match.end() if match else pos
+        noun_start = before_start + prior.start() if before_start >= 0 else -1
         if prior.group("workers"):
-            return Counted(PEOPLE, noun_end, workers=True)
+            return Counted(PEOPLE, noun_end, workers=True, noun_start=noun_start)
         for what in (PRISONERS, DEATHS, PEOPLE):
             if prior.group(what):
-                return Counted(what, noun_end)
+                return Counted(what, noun_end, noun_start=noun_start)
     if match is None:
         return None
     if match.group("facilities"):
@@ -214,12 +227,24 @@ def counted_before(text: str, start: int, pos: int) -> Counted | None:
         return Counted(DEATHS, pos)
     if match.group("facilities"):
         return Counted(FACILITIES, pos)
+    if match.group("estimate"):
+        # "NK Watch put the figure at 135,000": what is counted comes from the passage
+        return Counted(PEOPLE, pos, estimate=True)
     return Counted(PEOPLE, pos)
 
 
 def mentions_prisoners(lowered: str, start: int, end: int) -> bool:
     """Whether ``lowered[start:end]`` says that people are held ("갇혀", "imprisoned")."""
     return _CUES[-1][1].search(lowered, start, end) is not None
+
+
+_PRISONER_NOUN = re.compile(
+    r"\b(?:(?:political\s+)?prisoners|inmates|detainees)\b|수감자|수용자|정치범|재소자")
+
+
+def mentions_prisoner_noun(lowered: str, start: int, end: int) -> bool:
+    """Whether ``lowered[start:end]`` speaks of prisoners ("the number of political prisoners")."""
+    return _PRISONER_NOUN.search(lowered, start, end) is not None
 
 
 def mentions_detention_abroad(lowered: str, start: int, end: int) -> bool:
@@ -256,6 +281,8 @@ def choose_measure(lowered: str, counted: Counted, value_start: int, window_star
                     # "500 others who had been held in detention centres": the relative
                     # clause describes them; the main verb says what the figure counts
                     distance += _RELATIVE_PENALTY
+            elif 0 <= counted.noun_start <= match.start():
+                continue  # "수감자 3명이 … 총살": the counted noun, not a cue
             elif match.end() <= value_start:
                 distance = value_start - match.end()
                 if korean:

@@ -27,7 +27,7 @@ import re
 from functools import cache
 
 from .context import BARE_TYPE, DocContext, Located
-from .segment import Span
+from .segment import Span, clause_of
 
 _INCLUDING = re.compile(r"\b(?:including|such\s+as|e\.g\.|among\s+them|namely|like)\b|:|포함",
                         re.IGNORECASE)
@@ -55,6 +55,15 @@ _NUMBERED = re.compile(r"\b(?:No\.|Number|Camps?|Kwanliso|Kyohwaso)\s*(\d{1,2})\
 _COUNTRYWIDE = re.compile(
     r"\b(?:in\s+North\s+Korea|nationwide|across\s+the\s+country|in\s+the\s+country|"
     r"throughout\s+the\s+country)\b|전국|북한\s?전역|북한\s?(?:내|전체)",
+    re.IGNORECASE,
+)
+# "전체 수감자가 약 23만 2400명", "the total prison population", "overall": every place of
+# detention, not the facility named last
+_WHOLE = re.compile(
+    r"\b(?:overall|(?:the\s+)?total\s+(?:number\s+of\s+)?(?:prison\s+|"
+    r"prisoner\s+|detainee\s+)?(?:population|prisoners|inmates|detainees)|all\s+(?:of\s+)?"
+    r"(?:the\s+)?(?:country[’']s|north\s+korea[’']s)\s+(?:prisoners|detainees))\b"
+    r"|전체\s?(?:수감자|수용자|재소자|정치범|수감\s?인원|구금자|규모)|총\s?수감자",
     re.IGNORECASE,
 )
 _TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined)\b|합계|총계", re.IGNORECASE)
@@ -154,6 +163,9 @@ def _scope_end(ctx: DocContext, after: int, sentence: Span) -> int:
 def people_subject(ctx: DocContext, value_end: int, noun_end: int, sentence: Span) -> str:
     """Subject of a count of people or deaths stated in ``sentence``."""
     text = ctx.text
+    clause = clause_of(text, sentence, value_end - 1)
+    if _WHOLE.search(text, clause.start, clause.end):
+        return "all"  # "…, 전체 수감자는 약 23만 2400명": not the facility of the other clause
     scope_end = _scope_end(ctx, max(value_end, noun_end), sentence)
     facilities = ctx.within("facility", sentence.start, scope_end)
     found = _common_type(facilities) or _single_facility(
@@ -167,6 +179,8 @@ def people_subject(ctx: DocContext, value_end: int, noun_end: int, sentence: Spa
     found = fallback_type(text, sentence.start, scope_end)
     if found:
         return found
+    if _WHOLE.search(text, sentence.start, sentence.end):
+        return "all"
     if _SINGULAR_PLACE.search(text, sentence.start, sentence.end):
         return _recent(ctx, sentence.start, want_facility=True) or "all"
     if _PLURAL_PLACE.search(text, sentence.start, sentence.end):
@@ -246,3 +260,32 @@ def facility_count_subject(ctx: DocContext, value_start: int, value_end: int, no
             r"^\s*(?:such|more)\b", text[value_end:noun_end]):
         return _recent(ctx, sentence.start, want_facility=False) or "all"
     return "all"
+
+
+def says_whole(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` speaks of every place of detention ("전체 수감자")."""
+    return _WHOLE.search(text, start, end) is not None or _COUNTRYWIDE.search(
+        text, start, end) is not None
+
+
+def focal_facility(ctx: DocContext, sentence: Span) -> str | None:
+    """The one facility the sentence's paragraph (and the one before) is about.
+
+    "전거리교화소는 … 약 2,300~2,500명으로 추정했다. 반면 … 약 5천 명이 수감돼 있다고":
+    a population or death figure with no place of its own, in a passage that names
+    exactly one facility and no other place of detention, is about that facility.
+    Not when the sentence is nationwide or names a facility type.
+    """
+    if says_whole(ctx.text, sentence.start, sentence.end) or ctx.within(
+            BARE_TYPE, sentence.start, sentence.end):
+        return None
+    index = ctx.seg.sentence_paragraph[ctx.seg.sentence_index(sentence.start)]
+    start = ctx.seg.paragraphs[max(0, index - 1)].start
+    end = ctx.seg.paragraphs[index].end
+    ids = {m.id for m in ctx.within("facility", start, end)}
+    if len(ids) != 1:
+        return None
+    only = ids.pop()
+    kind = type_of(only)
+    types = {m.id for m in ctx.within(BARE_TYPE, start, end)}
+    return only if types <= {kind} else None

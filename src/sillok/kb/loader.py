@@ -303,7 +303,12 @@ def load_kb_from(folder: Path) -> KnowledgeBase:
             e.strings("aliases"),
             e.flag("linked", True),
             e.strings("exact"),
+            e.opt_text("part_of"),
         )
+    for org in orgs.values():
+        if org.part_of is not None and org.part_of not in orgs:
+            raise ConfigError(f"organizations.yml: {org.id} is part_of {org.part_of!r}, "
+                              "which is not an organisation id: add it or fix the id")
     violations: dict[str, ViolationCategory] = {}
     for e in raw["violations.yml"]:
         letters = e.strings("rome_statute")

@@ -96,6 +96,9 @@ class Organization:
     aliases: list[str]
     linked: bool = True
     exact: list[str] = field(default_factory=list)
+    # the vocabulary organisation this one is a body of ("nkhr-records-center" is part of
+    # the Ministry of Unification: "south-korean-government"); extraction emits that id
+    part_of: str | None = None
 
 
 @dataclass(frozen=True)
