@@ -37,6 +37,28 @@ def _ingest(archive: Path, batch: Path) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def _documents(archive: Path) -> int:
     return len(sillok.list_documents(archive))
 
@@ -70,3 +92,35 @@ def test_kill_9_mid_ingest_then_rerun(tmp_path: Path) -> None:
     again.communicate(timeout=300)
     assert _documents(archive) == expected
     assert not list((archive / "staging").glob("[!.]*"))
+
+
+def test_kill_9_while_parsing_in_workers_leaves_no_orphans(tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for n in range(600):
+        (batch / f"page-{n:03d}.html").write_text(
+            f"<html><head><title>Report {n}</title></head><body><nav>Home | Donate</nav>"
+            f"<article><p>Witness {n} was held at Camp 15 near Yodok.</p>"
+            + "<p>Prisoners were beaten and given starvation rations.</p>" * 40
+            + "</article></body></html>")
+    archive = tmp_path / "archive"
+    process = _ingest(archive, batch)
+    workers: list[int] = []
+    deadline = time.monotonic() + 120
+    while not workers and process.poll() is None and time.monotonic() < deadline:
+        workers = _children(process.pid)
+        time.sleep(0.05)
+    assert workers, "the ingest never started its parse workers"
+    time.sleep(0.5)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "parse workers outlived the killed ingest"
+    report = sillok.verify(archive)
+    assert report.ok, [p.message for p in report.problems]
+    final = _ingest(archive, batch)
+    _out, err = final.communicate(timeout=300)
+    assert final.returncode == 0, err.decode()
+    assert _documents(archive) == 600

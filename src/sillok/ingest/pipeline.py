@@ -15,9 +15,12 @@ complete. A parent left incomplete is re-parsed on the next run.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -500,6 +503,17 @@ _BAND_LOOKUP = select(minhash_bands.c.document_id).where(or_(*(
     for band in range(neardup.BANDS))))
 
 
+def _die_with_parent() -> None:
+    """In a pool worker: ask Linux to kill it when the ingest process dies, so that a
+    ``kill -9`` of ``sillok ingest`` leaves no orphaned workers behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def _worker_count(files: int) -> int:
     """Parse in a process pool only when the batch is big enough to repay starting it."""
     if files < POOL_MIN_FILES:
@@ -527,7 +541,8 @@ def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
             # from the main thread) and workers never touch the database.
             context = multiprocessing.get_context("fork")
             ingester.pool = stack.enter_context(
-                ProcessPoolExecutor(max_workers=workers, mp_context=context))
+                ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                    initializer=_die_with_parent))
         for source, path, skip in files:
             ingester.ingest_file(source, path, skip)
         ingester.drain()
