@@ -132,8 +132,10 @@ def register(cli: click.Group) -> None:
         stdout.print(f"Extraction: {counts['extracted']} extracted, {counts['unchanged']} "
                      f"unchanged, {counts['skipped']} without text", highlight=False)
         stdout.print(f"\nArchive: {api.archive_path(archive_from(ctx))}\nNext: `sillok list`, "
-                     "`sillok show DOC`, `sillok text DOC`, `sillok extract DOC --format json`, "
-                     "`sillok verify`", highlight=False)
+                     "`sillok show DOC`, `sillok text DOC`, `sillok verify`, "
+                     "`sillok search 요덕`, `sillok dossier Yodok`, `sillok estimates`, "
+                     "`sillok matrix`; in a browser: `sillok user add NAME --role admin`, "
+                     "then `sillok serve`", highlight=False)
 
     @cli.command(name="list")
     @click.option("--status", type=click.Choice(
