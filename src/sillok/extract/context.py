@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cache
+from operator import attrgetter
 from typing import Protocol
 
 from .segment import Segmentation, Span
@@ -36,6 +38,7 @@ class MentionLike(Protocol):
 
 
 BARE_TYPE = "bare_facility_type"
+HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -82,6 +85,52 @@ def match_before(pattern: re.Pattern[str], text: str, lo: int, pos: int,
     return None
 
 
+@cache
+def _after_boundary(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``[^x]BODY`` for a ``(?<![x])BODY`` pattern (None for any other pattern).
+
+    ``re`` tries a pattern opening with a look-behind at every character of the
+    text; one opening with a character class it scans for with a fast loop.
+    """
+    found = _LEADING_NEGATIVE_LOOKBEHIND.match(pattern.pattern)
+    if found is None:
+        return None
+    return re.compile(f"[^{found.group(1)}]{pattern.pattern[found.end():]}", pattern.flags)
+
+
+_LEADING_NEGATIVE_LOOKBEHIND = re.compile(r"\(\?<!\[([0-9a-z-]+)\]\)")
+
+
+def boundary_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The spans of ``pattern.finditer(text)``, for a pattern opening with ``(?<![x])``.
+
+    For a text without Hangul (where most characters are Latin letters, which the
+    fast form's first character rules out) the ``[^x]BODY`` form of the pattern is
+    searched, starting one character before where ``finditer`` would go on (that
+    character is only looked at, never consumed): the same matches, found faster.
+    """
+    fast = _after_boundary(pattern)
+    if fast is None:
+        return [m.span() for m in pattern.finditer(text)]
+    out: list[tuple[int, int]] = []
+    first = pattern.match(text)
+    pos = 0
+    if first is not None:
+        if first.end() == 0:
+            return [m.span() for m in pattern.finditer(text)]
+        out.append(first.span())
+        pos = first.end()
+    search = fast.search
+    match = search(text, max(pos - 1, 0))
+    while match is not None:
+        start, end = match.start() + 1, match.end()
+        if end == start:  # an empty match: finditer's rules for those apply
+            return [m.span() for m in pattern.finditer(text)]
+        out.append((start, end))
+        match = search(text, end - 1)
+    return out
+
+
 _TOKEN = re.compile(r"[^\s(\[{“\"‘'«]\S*")  # opening brackets and quotes are skipped
 
 
@@ -107,6 +156,14 @@ class DocContext:
     by_kind: dict[str, list[Located]] = field(default_factory=dict)
     _starts: dict[str, list[int]] = field(default_factory=dict)
     _lowered: str | None = None
+    _hangul: bool | None = None
+
+    @property
+    def has_hangul(self) -> bool:
+        """Whether the text has a Hangul syllable (scanned once per document)."""
+        if self._hangul is None:
+            self._hangul = HANGUL_SYLLABLE.search(self.text) is not None
+        return self._hangul
 
     @property
     def lowered(self) -> str:
@@ -116,7 +173,7 @@ class DocContext:
         return self._lowered
 
     def __post_init__(self) -> None:
-        for mention in sorted(self.mentions, key=lambda m: (m.start, m.end)):
+        for mention in sorted(self.mentions, key=attrgetter("start", "end")):
             self.by_kind.setdefault(mention.kind, []).append(mention)
         # A type word inside a facility's name ("화성관리소", "Kwanliso No. 14") says
         # nothing the facility does not: subjects are resolved on the other ones.

@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from .attribution import government_mentions
@@ -60,11 +61,12 @@ def guess_language(text: str) -> str:
 
 
 def _located(mentions: Iterable[MentionLike], text: str) -> list[Located]:
-    out: set[Located] = set()
-    for m in mentions:
-        if m.kind in MENTION_KINDS and 0 <= m.start < m.end <= len(text):
-            out.add(Located(m.start, m.end, m.kind, m.id))
-    return sorted(out, key=lambda m: (m.start, m.end, m.kind, m.id))
+    # deduplicated and sorted as plain tuples (start, end, kind, id): much cheaper
+    # than hashing and sorting the dataclass, with the same result
+    size = len(text)
+    out = {(m.start, m.end, m.kind, m.id) for m in mentions
+           if m.kind in MENTION_KINDS and 0 <= m.start < m.end <= size}
+    return [Located(*fields) for fields in sorted(out)]
 
 
 # VOCABULARY.md's organisation ids: fixed, and the only ones gold annotations can use
@@ -137,14 +139,20 @@ def _vocabulary_organizations(found: list[Located], text: str,
             if m.id in parent:
                 m = Located(m.start, m.end, m.kind, parent[m.id])
         out.append(m)
-    return sorted(set(out), key=lambda m: (m.start, m.end, m.kind, m.id))
+    return _unique_sorted(out)
+
+
+def _unique_sorted(found: Iterable[Located]) -> list[Located]:
+    """``sorted(set(found))`` by (start, end, kind, id), deduplicated on plain tuples."""
+    unique = {(m.start, m.end, m.kind, m.id): m for m in found}
+    return [unique[key] for key in sorted(unique)]
 
 
 def _with_government_sources(found: list[Located], text: str) -> list[Located]:
     """Add "South Korean officials"-style credits the name linker does not list."""
     named = {(m.id, m.start) for m in found if m.kind == "organization"}
     extra = [m for m in government_mentions(text) if (m.id, m.start) not in named]
-    return sorted(set(found) | set(extra), key=lambda m: (m.start, m.end, m.kind, m.id))
+    return _unique_sorted([*found, *extra])
 
 
 def _grouped(found: list[Located], kind: str, text: str) -> list[dict[str, Any]]:
@@ -155,7 +163,7 @@ def _grouped(found: list[Located], kind: str, text: str) -> list[dict[str, Any]]
     return [
         {"id": ident,
          "mentions": [{"start": m.start, "end": m.end, "text": text[m.start:m.end]}
-                      for m in sorted(by_id[ident], key=lambda m: (m.start, m.end))]}
+                      for m in sorted(by_id[ident], key=attrgetter("start", "end"))]}
         for ident in sorted(by_id)
     ]
 
@@ -193,7 +201,8 @@ def extract_text(
     record: dict[str, Any] = {
         "document": document,
         "sha256": sha256,
-        "language": language or guess_language(text),
+        # without a Hangul syllable anywhere the guess is "en" (see guess_language)
+        "language": language or (guess_language(text) if ctx.has_hangul else "en"),
         "title": title,
         "published": published,
         "publisher": publisher,

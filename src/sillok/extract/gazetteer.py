@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from ..kb import KnowledgeBase, load_kb, normalize_name
@@ -44,6 +45,7 @@ from ..kb.spellings import (
     written_as,
 )
 from . import numbering
+from .context import boundary_spans
 
 __all__ = ["Mention", "find_mentions"]
 
@@ -117,15 +119,17 @@ _NEAR_CHARS = 120
 def _tokens(matcher: Spellings, folded: str, lowered: str) -> list[_Token]:
     found: list[_Token] = []
     memo = matcher.memo
-    for match in matcher.latin.finditer(lowered):
-        surface = match.group()
+    hangul = HANGUL.search(folded) is not None
+    spans = ([m.span() for m in matcher.latin.finditer(lowered)] if hangul
+             else boundary_spans(matcher.latin, lowered))
+    for start, end in spans:
+        surface = lowered[start:end]
         term = memo[surface] if surface in memo else lookup(matcher, surface)
         if term is None:
             continue
-        start, end = match.span()
         if not term.cased or written_as(matcher, folded[start:end]):
             found.append(_Token(start, end, term))
-    if HANGUL.search(folded):
+    if hangul:
         for match in matcher.korean.finditer(lowered):
             surface = match.group()
             term = memo[surface] if surface in memo else lookup(matcher, surface)
@@ -426,7 +430,7 @@ def find_mentions(text: str, kb: KnowledgeBase | None = None) -> list[Mention]:
     if places:
         linker.link_places(places, tokens)
     unique = {(m.start, m.end, m.kind, m.id): m for m in linker.out}
-    return sorted(unique.values(), key=lambda m: (m.start, m.end, m.kind, m.id))
+    return sorted(unique.values(), key=attrgetter("start", "end", "kind", "id"))
 
 
 def _nested_types(linker: _Linker, matcher: Spellings, token: _Token) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from ..exc import ConfigError
-from .context import lower_same_length
+from .context import boundary_spans, lower_same_length
 
 _LOOKBEHIND = re.compile(r"^\(\?<=[^)]*\)")
 _LITERAL_HEAD = re.compile(r"([a-z][a-z'’ -]*)")
@@ -166,23 +166,32 @@ class Lexicon:
             except re.error as exc:
                 raise ConfigError(f"{name}: bad Korean term: {exc}") from exc
 
-    def scan(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
+    def scan(self, text: str, lowered: str | None = None,
+             hangul: bool | None = None) -> Iterator[Hit]:
         """Every match of every term, English and Korean, in text order per language.
 
         ``lowered`` is ``text`` lower-cased at the same offsets, if the caller has it:
         the key pattern runs case-sensitively on it, several times faster in ``re``.
+        ``hangul``: whether ``text`` has a Hangul syllable, if the caller knows.
         """
         index = self._english
         if lowered is None:
             lowered = lower_same_length(text)
-        for word in self._keys.finditer(lowered) if self._keys is not None else ():
-            start = word.start()
-            candidates = index[word.group()]
-            for label, pattern in candidates:
+        if hangul is None:
+            hangul = _HANGUL.search(text) is not None
+        keys = self._keys
+        if keys is None:
+            spans: list[tuple[int, int]] = []
+        elif hangul:
+            spans = [m.span() for m in keys.finditer(lowered)]
+        else:
+            spans = boundary_spans(keys, lowered)
+        for start, key_end in spans:
+            for label, pattern in index[lowered[start:key_end]]:
                 match = pattern.match(lowered, start)
                 if match:
                     yield Hit(start, match.end(), label)
-        if self._korean is not None and _HANGUL.search(text):
+        if self._korean is not None and hangul:
             # search again one character on, not after the match: a long term
             # ("굶주림으로 … 죽었다") must not hide a shorter one inside it ("굶주림")
             # and at each place a term starts, every category gets its chance.

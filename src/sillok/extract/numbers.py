@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 from .context import match_before
 
@@ -348,7 +349,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                          if not any(a < q.value_end and q.value_start < b for a, b in taken))
     else:
         found = _english(text, start, stop)
-    return sorted(found, key=lambda q: (q.start, q.end))
+    return sorted(found, key=attrgetter("start", "end"))
 
 
 _HAS_HANGUL = re.compile(r"[\uac00-\ud7a3]")

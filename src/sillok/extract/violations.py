@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from .context import BARE_TYPE, DocContext, find_word
@@ -160,7 +161,7 @@ def _facilities_for(ctx: DocContext, start: int, sentence: Span,
 def find_violations(ctx: DocContext) -> list[ViolationMention]:
     """Asserted violation mentions in the document, in text order."""
     text = ctx.text
-    hits = [h for h in VIOLATIONS.scan(text, ctx.lowered)
+    hits = [h for h in VIOLATIONS.scan(text, ctx.lowered, ctx.has_hangul)
             if not ctx.overlaps("organization", h.start, h.end)]
     out: list[ViolationMention] = []
     negations = Negations(text, ctx.lowered)
@@ -181,7 +182,7 @@ def find_violations(ctx: DocContext) -> list[ViolationMention]:
             continue  # "hunger in the town": not in custody
         facilities = _facilities_for(ctx, hit.start, sentence, cache)
         out.append(ViolationMention(hit.start, hit.end, hit.label, facilities))
-    return sorted(out, key=lambda v: (v.start, v.end, v.category))
+    return sorted(out, key=attrgetter("start", "end", "category"))
 
 
 def violations_output(ctx: DocContext, found: list[ViolationMention]) -> list[dict[str, Any]]:
