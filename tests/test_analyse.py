@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 from click.testing import CliRunner
 
@@ -18,7 +17,6 @@ from sillok.analyse.dossier import dossier as dossier_of
 from sillok.analyse.estimates import UNDATED_WINDOW, comparable, figures_for
 from sillok.analyse.evidence import summaries_current
 from sillok.cli import cli
-from sillok.cli.search_cmds import register
 from sillok.index import refresh, sync
 from sillok.index.corroboration import (
     SUMMARY_GROUPS,
@@ -30,17 +28,6 @@ from sillok.index.corroboration import (
 from test_search_corpus import DOCS, build
 
 Corpus = tuple[Path, dict[str, str]]
-
-
-
-def sillok_cli() -> click.Group:
-    """``sillok``, or (until it registers them) a group with only these commands:
-    registering on the shared ``cli`` would change what other tests see."""
-    if "search" in cli.commands:
-        return cli
-    group = click.Group("sillok")
-    register(group)
-    return group
 
 
 @pytest.fixture(scope="module")
@@ -215,15 +202,15 @@ def test_analysis_commands(corpus: Corpus) -> None:
             (["matrix"], lambda d: len(d) == 11),
             (["corroborate", "--facility", "Camp 16"],
              lambda d: d[0]["independent_sources"] == 2)):
-        result = runner.invoke(sillok_cli(), [*command, *base, "--format", "json"])
+        result = runner.invoke(cli, [*command, *base, "--format", "json"])
         assert result.exit_code == 0, result.output
         assert check(json.loads(result.output)), command
-        table = runner.invoke(sillok_cli(), [*command, *base])
+        table = runner.invoke(cli, [*command, *base])
         assert table.exit_code == 0, table.output
-    text = runner.invoke(sillok_cli(), ["dossier", "Camp 16", *base]).output
+    text = runner.invoke(cli, ["dossier", "Camp 16", *base]).output
     assert "Violations reported" in text and "Strongest quotes" in text
-    assert "CONFLICT" in runner.invoke(sillok_cli(), ["estimates", *base]).output
-    assert "(f) torture" in runner.invoke(sillok_cli(), ["matrix", *base]).output
+    assert "CONFLICT" in runner.invoke(cli, ["estimates", *base]).output
+    assert "(f) torture" in runner.invoke(cli, ["matrix", *base]).output
 
 
 def _counted_and_afresh(archive: Path) -> tuple[dict[Any, Any], dict[Any, Any]]:
@@ -286,7 +273,7 @@ def test_dossier_pages(corpus: Corpus) -> None:
     rest = analyse.dossier("Camp 16", archive, documents_limit=2, documents_offset=2)
     assert rest["documents"] == whole["documents"][2:4]
     assert rest["documents_total"] == whole["documents_total"]
-    result = CliRunner().invoke(sillok_cli(), ["dossier", "Camp 16", "--documents", "2",
+    result = CliRunner().invoke(cli, ["dossier", "Camp 16", "--documents", "2",
                                                "--archive", str(archive)])
     assert "next page: --documents-offset 2" in result.output
 

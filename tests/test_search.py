@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
 import sillok
 from sillok import api
 from sillok.cli import cli
-from sillok.cli.search_cmds import register
 from sillok.index import refresh
 from sillok.search import (
     UnknownFilter,
@@ -25,17 +23,6 @@ from sillok.search import (
 from test_search_corpus import DOCS, build
 
 Corpus = tuple[Path, dict[str, str]]
-
-
-
-def sillok_cli() -> click.Group:
-    """``sillok``, or (until it registers them) a group with only these commands:
-    registering on the shared ``cli`` would change what other tests see."""
-    if "search" in cli.commands:
-        return cli
-    group = click.Group("sillok")
-    register(group)
-    return group
 
 
 @pytest.fixture(scope="module")
@@ -162,17 +149,17 @@ def test_a_malformed_query_is_repaired_with_a_notice(corpus: Corpus) -> None:
     assert search('"camp (14)"', archive, expand=False)["notices"] == []
     runner = CliRunner()
     base = ["search", "--archive", str(archive), '"unterminated']
-    table = runner.invoke(sillok_cli(), base)
+    table = runner.invoke(cli, base)
     assert table.exit_code == 0 and "0 document(s)" in table.output
     assert "'unterminated' has no closing quote" in table.output
-    data = json.loads(runner.invoke(sillok_cli(), [*base, "--format", "json"]).output)
+    data = json.loads(runner.invoke(cli, [*base, "--format", "json"]).output)
     assert data["total"] == 0 and len(data["notices"]) == 1
 
 
 def test_search_json_from_the_command_line(corpus: Corpus) -> None:
     archive, _ids = corpus
     runner = CliRunner()
-    result = runner.invoke(sillok_cli(), ["search", "--archive", str(archive), "Yoduk", "--format",
+    result = runner.invoke(cli, ["search", "--archive", str(archive), "Yoduk", "--format",
                                  "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -181,7 +168,7 @@ def test_search_json_from_the_command_line(corpus: Corpus) -> None:
     for item in data["results"]:
         assert set(item) >= {"id", "path", "title", "score", "snippet"}
         assert Path(item["path"]).name in DOCS
-    table = runner.invoke(sillok_cli(), ["search", "--archive", str(archive), "Camp", "15",
+    table = runner.invoke(cli, ["search", "--archive", str(archive), "Camp", "15",
                                 "--facets"])
     assert table.exit_code == 0 and "Camp 15" in table.output and "facility:" in table.output
 
@@ -223,21 +210,21 @@ def test_saved_search_reruns_and_marks_new_results(tmp_path: Path) -> None:
     runner = CliRunner()
     where = ["--archive", str(archive)]
     where = ["--archive", str(archive)]
-    listed = runner.invoke(sillok_cli(), ["searches", *where, "--format", "json"])
+    listed = runner.invoke(cli, ["searches", *where, "--format", "json"])
     assert json.loads(listed.output)[0]["query"] == "Yoduk"
-    by_cli = runner.invoke(sillok_cli(), ["search", *where, "--run", "yodok watch",
+    by_cli = runner.invoke(cli, ["search", *where, "--run", "yodok watch",
                                           "--format", "json"])
     assert by_cli.exit_code == 0 and json.loads(by_cli.output)["total"] == 2
-    saved_cli = runner.invoke(sillok_cli(), ["search", *where, "Hwasong", "--save", "camp 16"])
+    saved_cli = runner.invoke(cli, ["search", *where, "Hwasong", "--save", "camp 16"])
     assert saved_cli.exit_code == 0 and "Saved as" in saved_cli.output
-    runner.invoke(sillok_cli(), ["searches", "--archive", str(archive), "--delete", "camp 16"])
+    runner.invoke(cli, ["searches", "--archive", str(archive), "--delete", "camp 16"])
     assert [s["name"] for s in saved_searches(archive)] == ["yodok watch"]
 
 
 def test_an_index_command_reports_what_it_did(tmp_path: Path) -> None:
     archive, _ids = build(tmp_path, ["yodok_en.txt"])
     runner = CliRunner()
-    result = runner.invoke(sillok_cli(), ["index", "--archive", str(archive), "--format", "json"])
+    result = runner.invoke(cli, ["index", "--archive", str(archive), "--format", "json"])
     assert result.exit_code == 0 and json.loads(result.output)["total"] == 1
-    result = runner.invoke(sillok_cli(), ["index", "--archive", str(archive), "--rebuild"])
+    result = runner.invoke(cli, ["index", "--archive", str(archive), "--rebuild"])
     assert result.exit_code == 0 and "1 document(s) indexed" in result.output
