@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from collections.abc import Mapping as Mapping_
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,40 +49,34 @@ def _number(value: str | None, field: str, low: float, high: float) -> float | N
     return number
 
 
-def _facility_type(kb: KnowledgeBase, mapping: Mapping, raw: str) -> str:
-    value = _mapped(mapping, "type", raw)
-    if value in kb.facility_types:
+def _resolve(entries: Mapping_[str, Any], names: Callable[[Any], Iterable[str | None]],
+             mapping: Mapping, field: str, what: str, raw: str) -> str:
+    """The knowledge-base id for ``raw``: mapped through values.FIELD, then matched by id
+    or by any of the entry's names."""
+    value = _mapped(mapping, field, raw)
+    if value in entries:
         return value
     key = normalize_name(value)
-    for kind in kb.facility_types.values():
-        if key in {normalize_name(n) for n in [kind.label, kind.label_ko, *kind.names]}:
-            return kind.id
-    raise RowError(f"unknown facility type {raw!r}: map it to one of "
-                   f"{', '.join(kb.facility_types)} under values.type in {mapping.path.name}")
+    for entry_id, entry in entries.items():
+        if key in {normalize_name(n) for n in names(entry) if n}:
+            return str(entry_id)
+    raise RowError(f"unknown {what} {raw!r}: map it to one of {', '.join(entries)} "
+                   f"under values.{field} in {mapping.path.name}")
+
+
+def _facility_type(kb: KnowledgeBase, mapping: Mapping, raw: str) -> str:
+    return _resolve(kb.facility_types, lambda k: [k.label, k.label_ko, *k.names],
+                    mapping, "type", "facility type", raw)
 
 
 def _violation(kb: KnowledgeBase, mapping: Mapping, raw: str) -> str:
-    value = _mapped(mapping, "violations", raw)
-    if value in kb.violations:
-        return value
-    key = normalize_name(value)
-    for category in kb.violations.values():
-        if key in (normalize_name(category.label), normalize_name(category.label_ko)):
-            return category.id
-    raise RowError(f"unknown violation {raw!r}: map it to one of {', '.join(kb.violations)} "
-                   f"under values.violations in {mapping.path.name}")
+    return _resolve(kb.violations, lambda c: [c.label, c.label_ko],
+                    mapping, "violations", "violation", raw)
 
 
 def _agency(kb: KnowledgeBase, mapping: Mapping, raw: str) -> str:
-    value = _mapped(mapping, "agency", raw)
-    if value in kb.agencies:
-        return value
-    key = normalize_name(value)
-    for agency in kb.agencies.values():
-        if key in {normalize_name(n) for n in [agency.name, agency.name_ko, *agency.aliases]}:
-            return agency.id
-    raise RowError(f"unknown agency {raw!r}: map it to one of {', '.join(kb.agencies)} "
-                   f"under values.agency in {mapping.path.name}")
+    return _resolve(kb.agencies, lambda a: [a.name, a.name_ko, *a.aliases],
+                    mapping, "agency", "agency", raw)
 
 
 class _Checks:
