@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import stat
 from pathlib import Path
 
@@ -155,6 +156,45 @@ def test_near_duplicates_are_grouped_never_deleted(tmp_path: Path, archive: Arch
     assert [d["id"] for d in dups_a] == [b]
     assert dups_a[0]["similarity"] >= 80
     assert sillok.show_document(c, archive=archive)["near_duplicates"] == []
+
+
+def _distinct_article(rng: random.Random) -> str:
+    """A short report of its own: no two share more than a few word sequences."""
+    people = ["A former prisoner", "An escapee", "A witness", "A guard who defected",
+              "A woman from Hyesan", "A farmer from Onsong", "A student", "A miner"]
+    verbs = ["described", "recalled", "reported", "said she saw", "said he saw", "wrote about"]
+    things = ["beatings in the cells", "hunger in the winter", "forced labour in the mines",
+              "public executions", "the death of a cellmate", "interrogations at night",
+              "punishment of whole families", "the closing of the camp school"]
+    sentences = [f"{rng.choice(people)} {rng.choice(verbs)} {rng.choice(things)} in "
+                 f"{rng.randint(1970, 2023)}, {rng.randint(2, 900)} days after arriving at "
+                 f"block {rng.randint(1, 60)}." for _ in range(14)]
+    return " ".join(sentences)
+
+
+def test_near_duplicates_are_found_across_batches_workers_and_runs(tmp_path: Path,
+                                                                    archive: Archive) -> None:
+    # Enough files for the worker pool and for more than one transaction, with the two
+    # copies of one story far apart; a third copy then arrives in a later run.
+    rng = random.Random(5)
+    story = _distinct_article(rng)
+    folder = tmp_path / "batch"
+    write(folder / "a-000.txt", f"Site A\n\n{story}\n")
+    for n in range(1, 99):
+        write(folder / f"a-{n:03d}.txt", _distinct_article(rng))
+    write(folder / "z-copy.txt", f"Reprinted from Site A\n\n{story}\n\nShare this\n")
+    first = sillok.ingest_path(folder, archive=archive)
+    assert first.counts == {"ok": 100}
+    ids = {Path(i.source).name: i.document_id or "" for i in first.items}
+    later = sillok.ingest_path(write(tmp_path / "later.txt", f"{story}\nMore reading\n"),
+                               archive=archive).items[0].document_id or ""
+
+    def near(doc: str) -> set[str]:
+        return {d["id"] for d in sillok.show_document(doc, archive=archive)["near_duplicates"]}
+
+    assert near(ids["a-000.txt"]) == {ids["z-copy.txt"], later}
+    assert near(later) == {ids["a-000.txt"], ids["z-copy.txt"]}
+    assert near(ids["a-050.txt"]) == set()
 
 
 def test_folder_ingest_is_recursive_and_ordered(tmp_path: Path, archive: Archive) -> None:

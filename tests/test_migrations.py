@@ -51,6 +51,27 @@ def test_an_archive_at_the_first_revision_is_upgraded_on_open(tmp_path: Path) ->
     assert db.current_revision(archive.engine) == db.head_revision()
 
 
+def test_near_duplicate_buckets_survive_the_bucket_index_migration(tmp_path: Path) -> None:
+    # 0011 rebuilt minhash_bands: a document stored before it is still found as the
+    # near-duplicate of one ingested after it.
+    story = " ".join(f"Witness {n} described forced labour and hunger at the camp in "
+                     f"winter {1990 + n}." for n in range(12))
+    (tmp_path / "one.txt").write_text(f"First site\n\n{story}\n", encoding="utf-8")
+    (tmp_path / "two.txt").write_text(f"{story}\n\nSecond site\n", encoding="utf-8")
+    archive = sillok.init_archive(tmp_path / "a")
+    first = sillok.ingest_path(tmp_path / "one.txt", archive=archive).items[0].document_id
+    config = db._alembic_config()
+    with archive.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0010")
+    archive.engine.dispose()
+    reopened = open_archive(load_settings(tmp_path / "a"))
+    assert db.current_revision(reopened.engine) == db.head_revision()
+    second = sillok.ingest_path(tmp_path / "two.txt", archive=reopened).items[0].document_id
+    near = sillok.show_document(second or "", archive=reopened)["near_duplicates"]
+    assert [d["id"] for d in near] == [first]
+
+
 def test_a_newer_schema_is_refused(archive_path: Path) -> None:
     archive = sillok.init_archive(archive_path)
     with archive.engine.begin() as conn:

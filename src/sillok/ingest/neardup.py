@@ -65,12 +65,11 @@ def signature(text: str) -> np.ndarray | None:
 
 def band_buckets(values: np.ndarray) -> list[tuple[int, int]]:
     """(band, bucket) pairs; buckets are 63-bit so they fit a signed BIGINT."""
-    out = []
-    for band in range(BANDS):
-        chunk = values[band * ROWS:(band + 1) * ROWS].tobytes()
-        digest = hashlib.blake2b(chunk, digest_size=8).digest()
-        out.append((band, int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF))
-    return out
+    data = values.astype("<u8", copy=False).tobytes()
+    size = ROWS * 8
+    return [(band, int.from_bytes(hashlib.blake2b(data[band * size:(band + 1) * size],
+                                                  digest_size=8).digest(), "big")
+             & 0x7FFF_FFFF_FFFF_FFFF) for band in range(BANDS)]
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, bindparam, or_, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..__about__ import __version__
 from ..ids import sha256_bytes
-from ..store import custody
+from ..store import custody, db
 from ..store.archive import Archive
 from ..store.tables import (
     document_links,
@@ -50,13 +50,14 @@ from ..store.tables import (
 )
 from . import neardup
 from .base import Child, Limits, Parsed
-from .prepare import Prepared, is_container, parse, prepare, prepare_staged
+from .prepare import Prepared, ReadFile, is_container, parse, prepare, prepare_files
 from .textmeta import is_banner
 
 log = logging.getLogger(__name__)
 
 BATCH = 64  # documents per transaction on the batched path
-IN_FLIGHT = 16  # parse jobs queued ahead of the writer
+CHUNK = 8  # files per job handed to a worker
+IN_FLIGHT = 6  # jobs queued ahead of the writer
 POOL_MIN_FILES = 32
 
 OK, FAILED, NEEDS_OCR, DUPLICATE, TOO_LARGE, SKIPPED = (
@@ -163,6 +164,17 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str
             yield source, None, "no such file or folder"
 
 
+@dataclass
+class _Entry:
+    """One original on its way into the archive, with what its item will say."""
+
+    result: ItemResult
+    name: str
+    ready: Prepared
+    member: str | None = None
+    child_meta: dict[str, Any] | None = None
+
+
 class Ingester:
     """Runs one batch against an open archive."""
 
@@ -176,9 +188,12 @@ class Ingester:
         self.report = IngestReport(run_id=0)
         self.run_id = 0
         self.pool: Executor | None = None
-        self.pool_allowed = True
-        self._window: deque[tuple[str, str, bytes, str, Prepared | Future[Prepared]]] = deque()
-        self._batch: list[tuple[str, str, bytes, str, Prepared]] = []
+        # files waiting for a worker, and the workers' chunks in input order
+        self._chunk: list[tuple[str, Path]] = []
+        self._window: deque[tuple[list[tuple[str, Path]], Future[list[ReadFile | None]]]] = (
+            deque())
+        # stored together in the next transaction
+        self._batch: list[tuple[_Entry, bytes | Path]] = []
         self._batch_shas: set[str] = set()
 
     # -- run bookkeeping ------------------------------------------------------------------
@@ -204,16 +219,17 @@ class Ingester:
             self.on_item(result)
         return result
 
-    def _item_row(self, conn: Connection, result: ItemResult) -> None:
-        conn.execute(items.insert(), dict(
+    def _item_rows(self, conn: Connection, results: list[ItemResult]) -> None:
+        now = custody.utc_now()
+        conn.execute(items.insert(), [dict(
             run_id=self.run_id, source=result.source, parent_id=result.parent_id,
             document_id=result.document_id, status=result.status, reason=result.reason,
-            size=result.size, at=custody.utc_now()))
+            size=result.size, at=now) for result in results])
 
     def _note(self, result: ItemResult, *, top_level: bool = True) -> ItemResult:
         """Record an item that stores nothing (too large, unreadable, skipped)."""
         with self.archive.writer() as conn:
-            self._item_row(conn, result)
+            self._item_rows(conn, [result])
         return self._record(result, top_level=top_level)
 
     # -- files ----------------------------------------------------------------------------
@@ -231,38 +247,117 @@ class Ingester:
             self.drain()
             return self._note(ItemResult(source, FAILED, f"cannot read: {exc.strerror}"))
         limit = self.limits.max_file_size
-        if size > limit or size == 0:
-            self.drain()
         if size > limit:
+            self.drain()
             return self._note(ItemResult(
                 source, TOO_LARGE, f"{_human(size)} is over the {_human(limit)} size limit: "
                 "raise it with --max-size (or max_file_size in sillok.toml) to ingest it",
                 size=size))
         if size == 0:
+            self.drain()
             return self._note(ItemResult(source, FAILED, "empty file (0 bytes): nothing to keep",
                                          size=0))
+        if self.pool is not None:
+            self._submit(source, path)
+            return None
+        return self._read(source, path, size)
+
+    def _read(self, source: str, path: Path, size: int) -> ItemResult | None:
+        """Read one file in this process and ingest it, or queue it for the next batch."""
         try:
             data = path.read_bytes()
-        except PermissionError:
-            self.drain()
-            return self._note(ItemResult(source, FAILED, "permission denied: the file cannot be "
-                                         "read; fix its permissions and ingest it again",
-                                         size=size))
         except OSError as exc:
             self.drain()
-            return self._note(ItemResult(source, FAILED, f"cannot read: {exc.strerror}",
-                                         size=size))
+            return self._note(ItemResult(source, FAILED, _unreadable(exc), size=size))
         self.report.bytes_read += len(data)
-        return self._route(source, data, path.name)
-
-    def _route(self, source: str, data: bytes, name: str) -> ItemResult | None:
-        if self.pool_allowed and not is_container(data, name):
+        if not is_container(data, path.name):
             sha = sha256_bytes(data)
-            if self._existing(sha) is None:
-                self.queue(source, sha, data, name, self.pool)
+            if sha not in self._batch_shas and not self.archive.has_object(sha):
+                self.archive.stage(data, sha)
+                self._add(source, sha, len(data), path.name,
+                          prepare(data, path.name, self.limits), data)
                 return None
         self.drain()  # keep the report in input order
-        return self.ingest_bytes(source, data, name=name)
+        return self.ingest_bytes(source, data, name=path.name)
+
+    # -- the batched path for top-level files ---------------------------------------------
+
+    def _submit(self, source: str, path: Path) -> None:
+        """Hand ``path`` to the workers, CHUNK files at a time, IN_FLIGHT chunks ahead."""
+        self._chunk.append((source, path))
+        if len(self._chunk) < CHUNK:
+            return
+        self._send_chunk()
+        while len(self._window) > IN_FLIGHT:
+            self._take_chunk()
+
+    def _send_chunk(self) -> None:
+        chunk, self._chunk = self._chunk, []
+        if not chunk:
+            return
+        assert self.pool is not None
+        self.archive.staging_dir.mkdir(parents=True, exist_ok=True)
+        self._window.append((chunk, self.pool.submit(
+            prepare_files, [path for _source, path in chunk], self.limits,
+            self.archive.staging_dir, self.archive.objects_dir)))
+
+    def _take_chunk(self) -> None:
+        chunk, job = self._window.popleft()
+        for (source, path), read in zip(chunk, job.result(), strict=True):
+            if read is None or read.sha256 in self._batch_shas or self.archive.has_object(
+                    read.sha256):
+                self._in_order(source, path)
+            else:
+                self.report.bytes_read += read.size
+                self._add(source, read.sha256, read.size, path.name, read.prepared, path)
+
+    def _in_order(self, source: str, path: Path) -> None:
+        """Ingest, here and now, a file the workers left to this process (unreadable, a
+        container, or bytes already stored): everything before it is stored first."""
+        self.flush()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self._note(ItemResult(source, FAILED, _unreadable(exc)))
+            return
+        self.report.bytes_read += len(data)
+        self.ingest_bytes(source, data, name=path.name)
+
+    def _add(self, source: str, sha: str, size: int, name: str, ready: Prepared,
+             origin: bytes | Path) -> None:
+        """Queue a staged, prepared original for the next transaction."""
+        entry = _Entry(self._result(source, sha, size, ready, None, None), name, ready)
+        self._batch.append((entry, origin))
+        self._batch_shas.add(sha)
+        if len(self._batch) >= BATCH:
+            self.flush()
+
+    def drain(self) -> None:
+        """Finish everything queued: the workers' chunks and the open batch."""
+        self._send_chunk()
+        while self._window:
+            self._take_chunk()
+        self.flush()
+
+    def flush(self) -> None:
+        """Store the open batch in one transaction, then publish its originals."""
+        batch, self._batch, self._batch_shas = self._batch, [], set()
+        if not batch:
+            return
+        try:
+            with self.archive.writer() as conn:
+                self._store(conn, [entry for entry, _origin in batch])
+        except IntegrityError:
+            # Something in the batch appeared meanwhile: fall back to one at a time,
+            # which records it as a duplicate.
+            for entry, origin in batch:
+                data = origin if isinstance(origin, bytes) else origin.read_bytes()
+                self.ingest_bytes(entry.result.source, data, name=entry.name,
+                                  prepared=entry.ready)
+            return
+        for entry, _origin in batch:
+            self.archive.publish(entry.result.document_id or "")
+            self._after_store(entry.result, entry.ready, 0, top_level=True)
 
     # -- bytes ----------------------------------------------------------------------------
 
@@ -292,7 +387,7 @@ class Ingester:
         self.archive.stage(data, sha)
         try:
             with self.archive.writer() as conn:
-                self._store(conn, sha, len(data), name, ready, result, member, child_meta)
+                self._store(conn, [_Entry(result, name, ready, member, child_meta)])
         except IntegrityError:
             # Another process stored the same bytes a moment ago.
             result = self._duplicate(source, sha, len(data), parent_id, member, child_meta)
@@ -330,72 +425,12 @@ class Ingester:
                        top_level=False)
         self._children(result.source, sha, ready.parsed, depth)
 
-    # -- the batched path for top-level files that are not containers ---------------------
-
-    def queue(self, source: str, sha: str, data: bytes, name: str, pool: Executor | None
-              ) -> None:
-        """Parse ``data`` (in the pool when there is one) and store it with the next batch.
-
-        A pool worker also stages the original, so writing and syncing originals runs in
-        parallel with parsing instead of in the main process.
-        """
-        if pool is None:
-            self._window.append((source, sha, data, name, prepare(data, name, self.limits)))
-        else:
-            self.archive.staging_dir.mkdir(parents=True, exist_ok=True)
-            self._window.append((source, sha, data, name, pool.submit(
-                prepare_staged, data, name, self.limits, self.archive.staging_dir, sha)))
-        while len(self._window) > IN_FLIGHT:
-            self._take_one()
-
-    def _take_one(self) -> None:
-        source, sha, data, name, job = self._window.popleft()
-        if isinstance(job, Prepared):
-            ready = job
-            self.archive.stage(data, sha)
-        else:
-            ready = job.result()  # staged by the worker
-        if sha in self._batch_shas:
-            self.flush()
-        self._batch.append((source, sha, data, name, ready))
-        self._batch_shas.add(sha)
-        if len(self._batch) >= BATCH:
-            self.flush()
-
-    def drain(self) -> None:
-        """Finish everything queued: parse results and the open batch."""
-        while self._window:
-            self._take_one()
-        self.flush()
-
-    def flush(self) -> None:
-        """Store the open batch in one transaction, then publish its originals."""
-        batch, self._batch, self._batch_shas = self._batch, [], set()
-        if not batch:
-            return
-        stored: list[tuple[ItemResult, Prepared]] = []
-        try:
-            with self.archive.writer() as conn:
-                for source, sha, data, name, ready in batch:
-                    result = self._result(source, sha, len(data), ready, None, None)
-                    self._store(conn, sha, len(data), name, ready, result, None, None)
-                    stored.append((result, ready))
-        except IntegrityError:
-            # Something in the batch appeared meanwhile: fall back to one at a time,
-            # which records it as a duplicate.
-            for source, _sha, data, name, ready in batch:
-                self.ingest_bytes(source, data, name=name, prepared=ready)
-            return
-        for result, ready in stored:
-            self.archive.publish(result.document_id or "")
-            self._after_store(result, ready, 0, top_level=True)
-
     def _duplicate(self, source: str, sha: str, size: int, parent_id: str | None,
                    member: str | None, child_meta: dict[str, Any] | None) -> ItemResult:
         result = ItemResult(source, DUPLICATE, "the same bytes are already in the archive as "
                             f"document {sha[:12]}", sha, size, parent_id)
         with self.archive.writer() as conn:
-            self._item_row(conn, result)
+            self._item_rows(conn, [result])
             if parent_id is not None and member is not None:
                 self._link(conn, parent_id, sha, member, child_meta)
             self.archive.log_event(conn, "ingest", "document", sha, sha, {
@@ -412,56 +447,47 @@ class Ingester:
                 parent_id=parent_id, child_id=child_id, member=member,
                 metadata=child_meta or {}))
 
-    def _store(self, conn: Connection, sha: str, size: int, name: str, ready: Prepared,
-               result: ItemResult, member: str | None, child_meta: dict[str, Any] | None
-               ) -> None:
+    def _store(self, conn: Connection, entries: list[_Entry]) -> None:
+        """Record ``entries`` as documents: one statement per table, in input order."""
         now = custody.utc_now()
-        parsed, language = ready.parsed, ready.language
-        encoding = parsed.metadata.pop("encoding", None)
-        conn.execute(documents.insert(), dict(
-            id=sha, size=size, media_type=parsed.media_type, status=parsed.status,
-            reason=parsed.reason, original_name=name, title=parsed.title, author=parsed.author,
-            publisher=parsed.publisher, published=parsed.published, url=parsed.url,
-            language=language, encoding=encoding,
-            metadata={**parsed.metadata, **({"pages": len(parsed.pages)} if parsed.pages else {})},
-            ingested_at=now, children_complete=not parsed.children))
-        text_sha = ready.text_sha256
-        extractor = f"{parsed.media_type.split('/')[-1]}@sillok-{__version__}"
-        if text_sha is not None:
-            conn.execute(texts.insert(), dict(
-                document_id=sha, extractor=extractor, text=parsed.text, text_sha256=text_sha,
-                pages=[list(p) for p in parsed.pages], created_at=now, current=True))
-            if ready.signature is not None:
-                self._near_duplicates(conn, sha, neardup.from_bytes(ready.signature))
-        self._item_row(conn, result)
-        if result.parent_id is not None and member is not None:
-            self._link(conn, result.parent_id, sha, member, child_meta)
-        self.archive.log_event(conn, "ingest", "document", sha, sha, {
-            "source": result.source, "run": self.run_id, "status": parsed.status,
-            "media_type": parsed.media_type, "parent": result.parent_id,
-            "text_sha256": text_sha, "text_extractor": extractor if text_sha else None})
-
-    def _near_duplicates(self, conn: Connection, sha: str, values: np.ndarray) -> None:
-        buckets = neardup.band_buckets(values)
-        candidates = set(conn.execute(_BAND_LOOKUP, {
-            f"k{band}": bucket for band, bucket in buckets}).scalars())
-        candidates.discard(sha)
-        pairs = []
-        if candidates:
-            for other, stored in conn.execute(select(
-                    signatures.c.document_id, signatures.c.minhash).where(
-                    signatures.c.document_id.in_(sorted(candidates)))):
-                score = neardup.similarity(values, neardup.from_bytes(stored))
-                if score >= neardup.THRESHOLD:
-                    percent = round(score * 100)
-                    pairs += [{"document_id": sha, "other_id": other, "similarity": percent},
-                              {"document_id": other, "other_id": sha, "similarity": percent}]
-        if pairs:
-            conn.execute(near_duplicates.insert(), pairs)
-        conn.execute(signatures.insert(), {"document_id": sha,
-                                            "minhash": neardup.to_bytes(values)})
-        conn.execute(minhash_bands.insert(), [
-            {"band": band, "bucket": bucket, "document_id": sha} for band, bucket in buckets])
+        document_rows, text_rows, events = [], [], []
+        signed: list[tuple[str, np.ndarray]] = []
+        for entry in entries:
+            parsed, result, sha = entry.ready.parsed, entry.result, entry.result.document_id
+            assert sha is not None
+            encoding = parsed.metadata.pop("encoding", None)
+            document_rows.append(dict(
+                id=sha, size=result.size, media_type=parsed.media_type, status=parsed.status,
+                reason=parsed.reason, original_name=entry.name, title=parsed.title,
+                author=parsed.author, publisher=parsed.publisher, published=parsed.published,
+                url=parsed.url, language=entry.ready.language, encoding=encoding,
+                metadata={**parsed.metadata,
+                          **({"pages": len(parsed.pages)} if parsed.pages else {})},
+                ingested_at=now, children_complete=not parsed.children))
+            text_sha = entry.ready.text_sha256
+            extractor = f"{parsed.media_type.split('/')[-1]}@sillok-{__version__}"
+            if text_sha is not None:
+                text_rows.append(dict(
+                    document_id=sha, extractor=extractor, text=parsed.text,
+                    text_sha256=text_sha, pages=[list(p) for p in parsed.pages], created_at=now,
+                    current=True))
+                if entry.ready.signature is not None:
+                    signed.append((sha, neardup.from_bytes(entry.ready.signature)))
+            events.append(custody.Event("ingest", "document", sha, sha, {
+                "source": result.source, "run": self.run_id, "status": parsed.status,
+                "media_type": parsed.media_type, "parent": result.parent_id,
+                "text_sha256": text_sha, "text_extractor": extractor if text_sha else None}))
+        conn.execute(documents.insert(), document_rows)
+        if text_rows:
+            conn.execute(texts.insert(), text_rows)
+        if signed:
+            _near_duplicates(conn, signed)
+        self._item_rows(conn, [entry.result for entry in entries])
+        for entry in entries:
+            if entry.result.parent_id is not None and entry.member is not None:
+                self._link(conn, entry.result.parent_id, entry.result.document_id or "",
+                           entry.member, entry.child_meta)
+        self.archive.log_events(conn, events)
 
     def _children(self, source: str, sha: str, parsed: Parsed, depth: int) -> None:
         if not parsed.children:
@@ -496,11 +522,55 @@ class Ingester:
                           depth=depth + 1)
 
 
-# Documents sharing any band bucket: one indexed lookup per band, built once. (A row-value
-# IN here makes SQLite scan the whole table, and ingest slows down as the archive grows.)
-_BAND_LOOKUP = select(minhash_bands.c.document_id).where(or_(*(
-    and_(minhash_bands.c.band == band, minhash_bands.c.bucket == bindparam(f"k{band}"))
-    for band in range(neardup.BANDS))))
+def _unreadable(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied: the file cannot be read; fix its permissions and ingest it again"
+    return f"cannot read: {exc.strerror}"
+
+
+# The documents holding any of a batch's band buckets, found through the bucket index.
+# The buckets are integers this module computed, so they are written into the statement
+# (bound one by one, 2,048 parameters per batch cost more than the lookup itself).
+_BAND_LOOKUP = "SELECT bucket, band, document_id FROM minhash_bands WHERE bucket IN ({})"
+_SIGNATURES = select(signatures.c.document_id, signatures.c.minhash).where(
+    signatures.c.document_id.in_(bindparam("ids", expanding=True)))
+_LOOKUP_CHUNK = 500  # values per statement
+
+
+def _near_duplicates(conn: Connection, signed: list[tuple[str, np.ndarray]]) -> None:
+    """Link each document of a batch to the documents, stored or earlier in the batch,
+    whose MinHash signatures match; then index the batch's signatures."""
+    buckets = {sha: neardup.band_buckets(values) for sha, values in signed}
+    wanted = sorted({bucket for keys in buckets.values() for _band, bucket in keys})
+    holders: dict[tuple[int, int], list[str]] = {}
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        listed = ",".join(str(int(bucket)) for bucket in wanted[start:start + _LOOKUP_CHUNK])
+        for bucket, band, other in conn.exec_driver_sql(_BAND_LOOKUP.format(listed)):
+            holders.setdefault((band, bucket), []).append(other)
+    known = sorted({other for keys in buckets.values() for key in keys
+                    for other in holders.get(key, ())})
+    values: dict[str, np.ndarray] = {}
+    for start in range(0, len(known), _LOOKUP_CHUNK):
+        values.update((other, neardup.from_bytes(minhash)) for other, minhash in conn.execute(
+            _SIGNATURES, {"ids": known[start:start + _LOOKUP_CHUNK]}))
+    pairs = []
+    for sha, own in signed:
+        keys = buckets[sha]
+        for other in sorted({other for key in keys for other in holders.get(key, ())} - {sha}):
+            score = neardup.similarity(own, values[other])
+            if score >= neardup.THRESHOLD:
+                percent = round(score * 100)
+                pairs += [{"document_id": sha, "other_id": other, "similarity": percent},
+                          {"document_id": other, "other_id": sha, "similarity": percent}]
+        for key in keys:  # the documents after it in the batch are compared with it
+            holders.setdefault(key, []).append(sha)
+        values[sha] = own
+    if pairs:
+        conn.execute(near_duplicates.insert(), pairs)
+    conn.execute(signatures.insert(), [{"document_id": sha, "minhash": neardup.to_bytes(own)}
+                                       for sha, own in signed])
+    db.insert_plain(conn, minhash_bands, ("band", "bucket", "document_id"), [
+        (band, bucket, sha) for sha, _own in signed for band, bucket in buckets[sha]])
 
 
 def _die_with_parent() -> None:

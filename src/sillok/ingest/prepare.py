@@ -2,8 +2,9 @@
 
 ``prepare`` identifies and parses the bytes and computes what the database needs
 (language, text hash, MinHash signature). It touches no database, so the pipeline can
-run it in a process pool while the main process writes; ``prepare_staged`` also writes
-the original to the archive's staging folder, which only the main process publishes.
+run it in a process pool while the main process writes; ``prepare_files`` also reads
+files and writes their originals to the archive's staging folder, which only the main
+process publishes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from ..exc import IngestError
 from ..ids import sha256_bytes
-from ..store.archive import stage_file
+from ..store.archive import object_path, stage_file
 from . import neardup
 from .base import Limits, Parsed, detect_media_type
 from .language import detect_language
@@ -68,12 +69,38 @@ def prepare(data: bytes, name: str, limits: Limits) -> Prepared:
     return derive(parse(data, name, limits))
 
 
-def prepare_staged(data: bytes, name: str, limits: Limits, staging_dir: Path, digest: str
-                   ) -> Prepared:
-    """:func:`prepare`, after writing the original durably to the archive's staging folder
-    (run in an ingest worker, so that writing originals overlaps with parsing)."""
-    stage_file(staging_dir, digest, data)
-    return prepare(data, name, limits)
+@dataclass
+class ReadFile:
+    """A file an ingest worker read, staged and prepared."""
+
+    sha256: str
+    size: int
+    prepared: Prepared
+
+
+def prepare_files(paths: list[Path], limits: Limits, staging_dir: Path, objects_dir: Path
+                  ) -> list[ReadFile | None]:
+    """Read, hash, stage and :func:`prepare` each file, in an ingest worker.
+
+    Staging here means originals are written and synced in parallel with parsing, and
+    the bytes never travel between processes. None for a file the main process must
+    take itself: unreadable, a container (its members need the database), or bytes
+    already in the object store (a duplicate, recorded as such without parsing).
+    """
+    out: list[ReadFile | None] = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            out.append(None)
+            continue
+        digest = sha256_bytes(data)
+        if is_container(data, path.name) or object_path(objects_dir, digest).exists():
+            out.append(None)
+            continue
+        stage_file(staging_dir, digest, data)
+        out.append(ReadFile(digest, len(data), prepare(data, path.name, limits)))
+    return out
 
 
 def is_container(data: bytes, name: str) -> bool:

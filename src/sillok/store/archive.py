@@ -57,6 +57,11 @@ def stage_file(staging_dir: Path, digest: str, data: bytes) -> None:
     os.replace(tmp, staging_dir / digest)
 
 
+def object_path(objects_dir: Path, sha256: str) -> Path:
+    """Where the original with this SHA-256 lives in an object store."""
+    return objects_dir / sha256[:2] / sha256[2:4] / sha256
+
+
 class Archive:
     """An open archive. Use :func:`open_archive` to get one."""
 
@@ -99,10 +104,14 @@ class Archive:
             object_sha256=object_sha256, actor=self.settings.actor, details=details,
         )
 
+    def log_events(self, conn: Connection, events: list[custody.Event]) -> None:
+        """Append several custody events, in order, as the configured actor."""
+        custody.append_events(conn, events, actor=self.settings.actor)
+
     # -- originals ----------------------------------------------------------------------
 
     def object_path(self, sha256: str) -> Path:
-        return self.objects_dir / sha256[:2] / sha256[2:4] / sha256
+        return object_path(self.objects_dir, sha256)
 
     def has_object(self, sha256: str) -> bool:
         return self.object_path(sha256).is_file()

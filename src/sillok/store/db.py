@@ -7,6 +7,7 @@ between engines check the dialect.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +18,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Dialect, Engine, Table, bindparam, create_engine, event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from ..exc import ArchiveError, SchemaError
 
@@ -64,6 +66,34 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Connection]:
         conn = conn.execution_options(sillok_write=write)
         with conn.begin():
             yield conn
+
+
+def insert_plain(conn: Connection, table: Table, columns: tuple[str, ...],
+                 rows: list[tuple[Any, ...]]) -> None:
+    """INSERT ``rows`` (tuples in ``columns`` order) with one driver-level executemany.
+
+    For bulk rows of plain numbers and strings, where SQLAlchemy's per-row parameter
+    processing costs more than the database's own insert (ingest's 32 near-duplicate
+    buckets per document). No type conversion happens: plain values only.
+    """
+    if not rows:
+        return
+    compiled = _plain_insert(conn.dialect, table, columns)
+    if compiled.positional:
+        order = [columns.index(name) for name in compiled.positiontup or ()]
+        params: list[Any] = (rows if order == list(range(len(columns))) else
+                             [tuple(row[i] for i in order) for row in rows])
+    else:
+        params = [dict(zip(columns, row, strict=True)) for row in rows]
+    conn.exec_driver_sql(compiled.string, params)
+
+
+@functools.cache
+def _plain_insert(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> SQLCompiler:
+    compiled = table.insert().values({name: bindparam(name) for name in columns}).compile(
+        dialect=dialect)
+    assert isinstance(compiled, SQLCompiler)
+    return compiled
 
 
 def _alembic_config() -> Config:

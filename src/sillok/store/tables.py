@@ -19,7 +19,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -104,8 +103,10 @@ minhash_bands = Table(
     Column("band", Integer, nullable=False),
     Column("bucket", BigInteger, nullable=False),
     Column("document_id", String(64), ForeignKey("documents.id"), nullable=False),
-    UniqueConstraint("band", "bucket", "document_id", name="uq_minhash_band"),
-    Index("ix_minhash_lookup", "band", "bucket"),
+    # Ingest looks a batch's buckets up with one IN (see ingest.pipeline). An index on the
+    # integer alone keeps inserting ~32 rows per document cheap; each document's rows are
+    # written once, with the document, so no unique constraint is needed.
+    Index("ix_minhash_bucket", "bucket"),
 )
 
 signatures = Table(
