@@ -29,16 +29,14 @@ from sqlalchemy import Connection, select
 from ..__about__ import __version__
 from ..ids import sha256_bytes, sha256_json
 from ..ingest import neardup
+from ..ingest.similar import NearDuplicateIndex
 from ..store import custody, extractions
 from ..store.archive import Archive
 from ..store.tables import (
     document_links,
     documents,
     items,
-    minhash_bands,
-    near_duplicates,
     runs,
-    signatures,
     texts,
 )
 from .bagwriter import PackageError
@@ -137,27 +135,8 @@ def _checked(record: dict[str, Any], folder: Path) -> tuple[str, bytes]:
 def _index_near_duplicates(conn: Connection, doc_id: str, text: str) -> None:
     """Register the text for near-duplicate detection, as ingest does."""
     values = neardup.signature(text)
-    if values is None:
-        return
-    buckets = neardup.band_buckets(values)
-    candidates: set[str] = set()
-    for band, bucket in buckets:
-        candidates.update(conn.execute(select(minhash_bands.c.document_id).where(
-            minhash_bands.c.band == band, minhash_bands.c.bucket == bucket)).scalars())
-    candidates.discard(doc_id)
-    for other in sorted(candidates):
-        stored = conn.execute(select(signatures.c.minhash).where(
-            signatures.c.document_id == other)).scalar_one()
-        score = neardup.similarity(values, neardup.from_bytes(stored))
-        if score >= neardup.THRESHOLD:
-            percent = round(score * 100)
-            conn.execute(near_duplicates.insert(), [
-                {"document_id": doc_id, "other_id": other, "similarity": percent},
-                {"document_id": other, "other_id": doc_id, "similarity": percent}])
-    conn.execute(signatures.insert().values(document_id=doc_id,
-                                            minhash=neardup.to_bytes(values)))
-    conn.execute(minhash_bands.insert(), [
-        {"band": band, "bucket": bucket, "document_id": doc_id} for band, bucket in buckets])
+    if values is not None:
+        NearDuplicateIndex().record(conn, [(doc_id, values)])
 
 
 def _store(archive: Archive, conn: Connection, record: dict[str, Any], doc_id: str,

@@ -32,9 +32,11 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def shingles(text: str) -> set[bytes]:
+    """Every run of SHINGLE consecutive words, lower-cased, as UTF-8."""
     words = _TOKEN.findall(text[:HEAD].lower())
     runs = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
-    return {" ".join(run).encode("utf-8") for run in set(runs)}
+    # map() over C functions: this runs once per word of every page ingested
+    return set(map(str.encode, set(map(" ".join, runs))))
 
 
 _PERMUTATIONS: Any = None
@@ -72,8 +74,9 @@ def band_buckets(values: np.ndarray) -> list[tuple[int, int]]:
              & 0x7FFF_FFFF_FFFF_FFFF) for band in range(BANDS)]
 
 
-def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.count_nonzero(a == b)) / NUM_PERM
+def similarities(values: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of ``values`` with each row of ``others``."""
+    return np.asarray(np.count_nonzero(others == values, axis=1) / NUM_PERM)
 
 
 def to_bytes(values: np.ndarray) -> bytes:

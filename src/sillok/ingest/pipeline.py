@@ -31,26 +31,24 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..__about__ import __version__
 from ..ids import sha256_bytes
-from ..store import custody, db
+from ..store import custody
 from ..store.archive import Archive
 from ..store.tables import (
     document_links,
     documents,
     items,
-    minhash_bands,
-    near_duplicates,
     runs,
-    signatures,
     texts,
 )
-from . import neardup
+from . import language, neardup
 from .base import Child, Limits, Parsed
 from .prepare import Prepared, ReadFile, is_container, parse, prepare, prepare_files
+from .similar import NearDuplicateIndex
 from .textmeta import is_banner
 
 log = logging.getLogger(__name__)
@@ -186,6 +184,7 @@ class Ingester:
                              settings.max_members, settings.max_depth)
         self.on_item = on_item
         self.report = IngestReport(run_id=0)
+        self.similar = NearDuplicateIndex()
         self.run_id = 0
         self.pool: Executor | None = None
         # files waiting for a worker, and the workers' chunks in input order
@@ -350,6 +349,7 @@ class Ingester:
         except IntegrityError:
             # Something in the batch appeared meanwhile: fall back to one at a time,
             # which records it as a duplicate.
+            self.similar.forget()  # it remembered signatures that were rolled back
             for entry, origin in batch:
                 data = origin if isinstance(origin, bytes) else origin.read_bytes()
                 self.ingest_bytes(entry.result.source, data, name=entry.name,
@@ -390,6 +390,7 @@ class Ingester:
                 self._store(conn, [_Entry(result, name, ready, member, child_meta)])
         except IntegrityError:
             # Another process stored the same bytes a moment ago.
+            self.similar.forget()
             result = self._duplicate(source, sha, len(data), parent_id, member, child_meta)
             return self._record(result, top_level=top)
         self.archive.publish(sha)
@@ -481,7 +482,7 @@ class Ingester:
         if text_rows:
             conn.execute(texts.insert(), text_rows)
         if signed:
-            _near_duplicates(conn, signed)
+            self.similar.record(conn, signed)
         self._item_rows(conn, [entry.result for entry in entries])
         for entry in entries:
             if entry.result.parent_id is not None and entry.member is not None:
@@ -528,51 +529,6 @@ def _unreadable(exc: OSError) -> str:
     return f"cannot read: {exc.strerror}"
 
 
-# The documents holding any of a batch's band buckets, found through the bucket index.
-# The buckets are integers this module computed, so they are written into the statement
-# (bound one by one, 2,048 parameters per batch cost more than the lookup itself).
-_BAND_LOOKUP = "SELECT bucket, band, document_id FROM minhash_bands WHERE bucket IN ({})"
-_SIGNATURES = select(signatures.c.document_id, signatures.c.minhash).where(
-    signatures.c.document_id.in_(bindparam("ids", expanding=True)))
-_LOOKUP_CHUNK = 500  # values per statement
-
-
-def _near_duplicates(conn: Connection, signed: list[tuple[str, np.ndarray]]) -> None:
-    """Link each document of a batch to the documents, stored or earlier in the batch,
-    whose MinHash signatures match; then index the batch's signatures."""
-    buckets = {sha: neardup.band_buckets(values) for sha, values in signed}
-    wanted = sorted({bucket for keys in buckets.values() for _band, bucket in keys})
-    holders: dict[tuple[int, int], list[str]] = {}
-    for start in range(0, len(wanted), _LOOKUP_CHUNK):
-        listed = ",".join(str(int(bucket)) for bucket in wanted[start:start + _LOOKUP_CHUNK])
-        for bucket, band, other in conn.exec_driver_sql(_BAND_LOOKUP.format(listed)):
-            holders.setdefault((band, bucket), []).append(other)
-    known = sorted({other for keys in buckets.values() for key in keys
-                    for other in holders.get(key, ())})
-    values: dict[str, np.ndarray] = {}
-    for start in range(0, len(known), _LOOKUP_CHUNK):
-        values.update((other, neardup.from_bytes(minhash)) for other, minhash in conn.execute(
-            _SIGNATURES, {"ids": known[start:start + _LOOKUP_CHUNK]}))
-    pairs = []
-    for sha, own in signed:
-        keys = buckets[sha]
-        for other in sorted({other for key in keys for other in holders.get(key, ())} - {sha}):
-            score = neardup.similarity(own, values[other])
-            if score >= neardup.THRESHOLD:
-                percent = round(score * 100)
-                pairs += [{"document_id": sha, "other_id": other, "similarity": percent},
-                          {"document_id": other, "other_id": sha, "similarity": percent}]
-        for key in keys:  # the documents after it in the batch are compared with it
-            holders.setdefault(key, []).append(sha)
-        values[sha] = own
-    if pairs:
-        conn.execute(near_duplicates.insert(), pairs)
-    conn.execute(signatures.insert(), [{"document_id": sha, "minhash": neardup.to_bytes(own)}
-                                       for sha, own in signed])
-    db.insert_plain(conn, minhash_bands, ("band", "bucket", "document_id"), [
-        (band, bucket, sha) for sha, _own in signed for band, bucket in buckets[sha]])
-
-
 def _die_with_parent() -> None:
     """In a pool worker: ask Linux to kill it when the ingest process dies, so that a
     ``kill -9`` of ``sillok ingest`` leaves no orphaned workers behind."""
@@ -606,6 +562,7 @@ def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
     with ExitStack() as stack:
         stack.enter_context(archive.ingest_lock())
         if workers > 1:
+            language.load_model()
             # fork: workers inherit the imported parsers and start at once. Safe here
             # because the pipeline runs no threads (the CLI's progress bar refreshes
             # from the main thread) and workers never touch the database.
