@@ -96,10 +96,16 @@ def test_banner_lines_are_recognised() -> None:
     for line in ("SYNTHETIC DEMO DOCUMENT — not a real report.",
                  "An official website of the United States Government Here's how you know",
                  "※ 합성 데모 문서 — 실제 보고서가 아닙니다",
-                 "Secure .gov websites use HTTPS"):
+                 "Secure .gov websites use HTTPS",
+                 # handling marks and disclaimers other than the demo corpus's own
+                 "CONFIDENTIAL — NOT FOR DISTRIBUTION", "STRICTLY CONFIDENTIAL",
+                 "For internal use only", "대외비", "Fictional case file for training",
+                 "This is a sample document prepared for illustration purposes"):
         assert is_banner(line), line
     assert not is_banner("Interview notes: Witness A-17 [SYNTHETIC DEMO]")
     assert not is_banner("North Korean prisons rife with forced labor")
+    assert not is_banner("Confidential UN report describes Yodok executions")
+    assert not is_banner("North Korea nuclear test report")
 
 
 def test_a_banner_never_becomes_the_title_of_any_format(archive: Archive,

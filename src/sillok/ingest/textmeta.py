@@ -36,7 +36,15 @@ _CAPTION_AFTER = re.compile(r"^[^.\n]{0,40}\.?\s*(©|\(c\)\s*\d{4}|photo:|image:
 
 # Lines that are never a title or a publisher: disclaimers and site banners.
 _BANNER = re.compile(
-    r"synthetic demo|not a real report|합성 데모|실제 보고서가 아닙니다|disclaimer|"
+    # disclaimers: sample, fictional or demonstration material
+    r"\b(synthetic|fictional|fictitious|sample|specimen|demo|demonstration)\s+"
+    r"([\w-]+\s+)?(document|report|record|data|file)\b|not a real (report|document|case)|"
+    r"for (demonstration|illustration|training) purposes|disclaimer|"
+    r"합성 (데모|문서|자료|보고서)|가상의? (문서|자료|보고서|사례)|실제 (보고서|문서|사례)가 아닙니다|"
+    # handling marks
+    r"^\s*(strictly\s+)?confidential\b[^a-z]*$|not for (distribution|publication|citation)|"
+    r"for (internal|official) use only|^\s*대외비|배포 금지|"
+    # site banners
     r"an official website of|here'?s how you know|official websites use|\.gov website|"
     r"secure \.gov|websites? use https|safely connected to|skip to (main )?content|"
     r"this (web)?site uses cookies|we use cookies|enable javascript|"
