@@ -17,7 +17,7 @@ DEV_CORPUS = SHARED / "corpus" / "dev"
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("SILLOK_ARCHIVE", "SILLOK_DATABASE_URL", "SILLOK_MAX_FILE_SIZE",
-                "SILLOK_MAX_EXPANSION"):
+                "SILLOK_MAX_EXPANSION", "SILLOK_WORKERS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SILLOK_ACTOR", "test-officer")
 

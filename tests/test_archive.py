@@ -7,7 +7,11 @@ import random
 import stat
 from pathlib import Path
 
+import pytest
+
 import sillok
+from sillok.exc import ConfigError
+from sillok.settings import load_settings
 from sillok.store.archive import Archive
 
 ARTICLE = """Satellite imagery shows Camp 15 expanding
@@ -195,6 +199,22 @@ def test_near_duplicates_are_found_across_batches_workers_and_runs(tmp_path: Pat
     assert near(ids["a-000.txt"]) == {ids["z-copy.txt"], later}
     assert near(later) == {ids["a-000.txt"], ids["z-copy.txt"]}
     assert near(ids["a-050.txt"]) == set()
+
+
+def test_the_number_of_parse_workers_is_a_setting(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "many"
+    rng = random.Random(9)
+    for n in range(40):
+        write(folder / f"{n:02d}.txt", _distinct_article(rng))
+    monkeypatch.setenv("SILLOK_WORKERS", "2")
+    settings = load_settings(tmp_path / "a")
+    assert settings.workers == 2
+    report = sillok.ingest_path(folder, archive=sillok.init_archive(tmp_path / "a"))
+    assert report.counts == {"ok": 40}
+    monkeypatch.setenv("SILLOK_WORKERS", "many")
+    with pytest.raises(ConfigError, match="workers must be a whole number"):
+        load_settings(tmp_path / "a")
 
 
 def test_folder_ingest_is_recursive_and_ordered(tmp_path: Path, archive: Archive) -> None:

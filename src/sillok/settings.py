@@ -61,6 +61,7 @@ class Settings:
     max_expansion: int = 2048 * MiB
     max_members: int = 20_000
     max_depth: int = 5
+    workers: int = 0  # ingest parse workers; 0: one more than the machine has cores
 
     @property
     def db_url(self) -> str:
@@ -73,6 +74,12 @@ class Settings:
         for key in ("max_file_size", "max_expansion"):
             if key in clean:
                 clean[key] = _parse_size(clean[key], key)
+        if "workers" in clean:
+            try:
+                clean["workers"] = max(0, int(clean["workers"]))
+            except (TypeError, ValueError):
+                raise ConfigError(f"workers must be a whole number, not {clean['workers']!r}"
+                                  ) from None
         return replace(self, **clean)
 
 
@@ -91,11 +98,13 @@ def load_settings(archive: str | os.PathLike[str] | None = None, **overrides: An
         "actor": "SILLOK_ACTOR",
         "max_file_size": "SILLOK_MAX_FILE_SIZE",
         "max_expansion": "SILLOK_MAX_EXPANSION",
+        "workers": "SILLOK_WORKERS",
     }
     for key, var in env.items():
         if os.environ.get(var):
             values[key] = os.environ[var]
-    known = {"database_url", "actor", "max_file_size", "max_expansion", "max_members", "max_depth"}
+    known = {"database_url", "actor", "max_file_size", "max_expansion", "max_members", "max_depth",
+             "workers"}
     unknown = set(values) - known
     if unknown:
         raise ConfigError(f"unknown setting(s) in {config}: {', '.join(sorted(unknown))}")

@@ -57,6 +57,7 @@ BATCH = 64  # documents per transaction on the batched path
 CHUNK = 8  # files per job handed to a worker
 IN_FLIGHT = 6  # jobs queued ahead of the writer
 POOL_MIN_FILES = 32
+MAX_WORKERS = 8
 
 OK, FAILED, NEEDS_OCR, DUPLICATE, TOO_LARGE, SKIPPED = (
     "ok", "failed", "needs-ocr", "skipped-duplicate", "too-large", "skipped")
@@ -162,6 +163,9 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str
             yield source, None, "no such file or folder"
 
 
+_Queued = tuple[str, Path, int]  # source, path, size of a file waiting for a worker
+
+
 @dataclass
 class _Entry:
     """One original on its way into the archive, with what its item will say."""
@@ -188,9 +192,8 @@ class Ingester:
         self.run_id = 0
         self.pool: Executor | None = None
         # files waiting for a worker, and the workers' chunks in input order
-        self._chunk: list[tuple[str, Path]] = []
-        self._window: deque[tuple[list[tuple[str, Path]], Future[list[ReadFile | None]]]] = (
-            deque())
+        self._chunk: list[_Queued] = []
+        self._window: deque[tuple[list[_Queued], Future[list[ReadFile | None]]]] = deque()
         # stored together in the next transaction
         self._batch: list[tuple[_Entry, bytes | Path]] = []
         self._batch_shas: set[str] = set()
@@ -257,7 +260,7 @@ class Ingester:
             return self._note(ItemResult(source, FAILED, "empty file (0 bytes): nothing to keep",
                                          size=0))
         if self.pool is not None:
-            self._submit(source, path)
+            self._submit(source, path, size)
             return None
         return self._read(source, path, size)
 
@@ -281,9 +284,9 @@ class Ingester:
 
     # -- the batched path for top-level files ---------------------------------------------
 
-    def _submit(self, source: str, path: Path) -> None:
+    def _submit(self, source: str, path: Path, size: int) -> None:
         """Hand ``path`` to the workers, CHUNK files at a time, IN_FLIGHT chunks ahead."""
-        self._chunk.append((source, path))
+        self._chunk.append((source, path, size))
         if len(self._chunk) < CHUNK:
             return
         self._send_chunk()
@@ -297,27 +300,27 @@ class Ingester:
         assert self.pool is not None
         self.archive.staging_dir.mkdir(parents=True, exist_ok=True)
         self._window.append((chunk, self.pool.submit(
-            prepare_files, [path for _source, path in chunk], self.limits,
+            prepare_files, [path for _source, path, _size in chunk], self.limits,
             self.archive.staging_dir, self.archive.objects_dir)))
 
     def _take_chunk(self) -> None:
         chunk, job = self._window.popleft()
-        for (source, path), read in zip(chunk, job.result(), strict=True):
+        for (source, path, size), read in zip(chunk, job.result(), strict=True):
             if read is None or read.sha256 in self._batch_shas or self.archive.has_object(
                     read.sha256):
-                self._in_order(source, path)
+                self._in_order(source, path, size)
             else:
                 self.report.bytes_read += read.size
                 self._add(source, read.sha256, read.size, path.name, read.prepared, path)
 
-    def _in_order(self, source: str, path: Path) -> None:
+    def _in_order(self, source: str, path: Path, size: int) -> None:
         """Ingest, here and now, a file the workers left to this process (unreadable, a
         container, or bytes already stored): everything before it is stored first."""
         self.flush()
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self._note(ItemResult(source, FAILED, _unreadable(exc)))
+            self._note(ItemResult(source, FAILED, _unreadable(exc), size=size))
             return
         self.report.bytes_read += len(data)
         self.ingest_bytes(source, data, name=path.name)
@@ -540,11 +543,13 @@ def _die_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
-def _worker_count(files: int) -> int:
+def _worker_count(files: int, configured: int) -> int:
     """Parse in a process pool only when the batch is big enough to repay starting it."""
     if files < POOL_MIN_FILES:
         return 0
-    return min(4, os.cpu_count() or 1)
+    # By default one more worker than cores: while one waits for its originals to reach
+    # the disk (fsync), another parses.
+    return min(MAX_WORKERS, configured or (os.cpu_count() or 1) + 1)
 
 
 def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
@@ -558,7 +563,7 @@ def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
         on_start(len(files))
     ingester = Ingester(archive, on_item)
     ingester.start({"paths": [os.fspath(p) for p in paths]})
-    workers = _worker_count(len(files))
+    workers = _worker_count(len(files), archive.settings.workers)
     with ExitStack() as stack:
         stack.enter_context(archive.ingest_lock())
         if workers > 1:

@@ -40,7 +40,8 @@ _BANNER = re.compile(
     r"\b(synthetic|fictional|fictitious|sample|specimen|demo|demonstration)\s+"
     r"([\w-]+\s+)?(document|report|record|data|file)\b|not a real (report|document|case)|"
     r"for (demonstration|illustration|training) purposes|disclaimer|"
-    r"합성 (데모|문서|자료|보고서)|가상의? (문서|자료|보고서|사례)|실제 (보고서|문서|사례)가 아닙니다|"
+    r"합성 (데모|문서|자료|보고서)|가상의? (문서|자료|보고서|사례)|"
+    r"실제 (보고서|문서|사례)가 아닙니다|"
     # handling marks
     r"^\s*(strictly\s+)?confidential\b[^a-z]*$|not for (distribution|publication|citation)|"
     r"for (internal|official) use only|^\s*대외비|배포 금지|"
