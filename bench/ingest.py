@@ -16,7 +16,9 @@ Usage: python bench/ingest.py [--n 1000] [--n 10000] [--keep DIR]
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import shutil
 import tempfile
 import time
@@ -135,10 +137,18 @@ def trafilatura_alone(folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def pipeline(folder: Path, archive: Path) -> tuple[float, dict[str, int]]:
-    started = time.perf_counter()
+def _cpu() -> tuple[float, float]:
+    """CPU seconds used so far by this process and by its finished children (workers)."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def pipeline(folder: Path, archive: Path) -> tuple[float, dict[str, int], tuple[float, float]]:
+    started, (own, children) = time.perf_counter(), _cpu()
     report = sillok.ingest_path(folder, archive=archive)
-    return time.perf_counter() - started, report.counts
+    elapsed, (own_after, children_after) = time.perf_counter() - started, _cpu()
+    return elapsed, report.counts, (own_after - own, children_after - children)
 
 
 def run(n: int, work: Path) -> float:
@@ -148,11 +158,14 @@ def run(n: int, work: Path) -> float:
     # warm both paths (imports, model loading) outside the timings
     sillok.ingest_path(next(pages.iterdir()), archive=work / f"warm-{n}")
     alone = trafilatura_alone(pages)
-    whole, counts = pipeline(pages, work / f"archive-{n}")
+    whole, counts, (main_cpu, worker_cpu) = pipeline(pages, work / f"archive-{n}")
     ratio = alone / whole
     print(f"N={n:>6}  {mb:7.1f} MB  trafilatura alone: {n / alone:7.1f} docs/s "
           f"{mb / alone:5.2f} MB/s | sillok ingest: {n / whole:7.1f} docs/s {mb / whole:5.2f} "
-          f"MB/s | pipeline/trafilatura = {ratio:.2f}  {counts}", flush=True)
+          f"MB/s | pipeline/trafilatura = {ratio:.2f}  {counts}\n"
+          f"          per page: trafilatura alone {alone * 1000 / n:.2f} ms (one process); "
+          f"pipeline CPU {main_cpu * 1000 / n:.2f} ms main + {worker_cpu * 1000 / n:.2f} ms "
+          f"workers, on {os.cpu_count()} cores", flush=True)
     return n / whole
 
 
