@@ -136,7 +136,7 @@ def _index_near_duplicates(conn: Connection, doc_id: str, text: str) -> None:
     """Register the text for near-duplicate detection, as ingest does."""
     values = neardup.signature(text)
     if values is not None:
-        NearDuplicateIndex().record(conn, [(doc_id, values)])
+        NearDuplicateIndex().record(conn, [(doc_id, neardup.to_bytes(values))])
 
 
 def _store(archive: Archive, conn: Connection, record: dict[str, Any], doc_id: str,
@@ -195,6 +195,14 @@ def import_jsonl(archive: Archive, path: str | os.PathLike[str],
                  on_document: Callable[[str, str], None] | None = None) -> ImportResult:
     """Import a JSON Lines export into ``archive``; ``on_document(id, outcome)`` per line."""
     source = _documents_file(Path(path))
+    # the ingest lock: staged originals must not be taken for an interrupted run's
+    # leftovers by another command's recovery, and the near-duplicate index has one writer
+    with archive.ingest_lock():
+        return _import_jsonl(archive, source, on_document)
+
+
+def _import_jsonl(archive: Archive, source: Path,
+                  on_document: Callable[[str, str], None] | None) -> ImportResult:
     folder = source.parent
     result = ImportResult(source=source)
     with archive.writer() as conn:

@@ -65,23 +65,22 @@ def signature(text: str) -> np.ndarray | None:
     return np.asarray(minhash.hashvalues, dtype=np.uint64)
 
 
-def band_buckets(values: np.ndarray) -> list[tuple[int, int]]:
-    """(band, bucket) pairs; buckets are 63-bit so they fit a signed BIGINT."""
-    data = values.astype("<u8", copy=False).tobytes()
+def band_buckets(signature: bytes) -> list[tuple[int, int]]:
+    """(band, bucket) pairs of a signature (:func:`to_bytes`); buckets are 63-bit so they
+    fit a signed BIGINT."""
     size = ROWS * 8
-    return [(band, int.from_bytes(hashlib.blake2b(data[band * size:(band + 1) * size],
+    return [(band, int.from_bytes(hashlib.blake2b(signature[band * size:(band + 1) * size],
                                                   digest_size=8).digest(), "big")
              & 0x7FFF_FFFF_FFFF_FFFF) for band in range(BANDS)]
 
 
-def similarities(values: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """Estimated Jaccard similarity of ``values`` with each row of ``others``."""
-    return np.asarray(np.count_nonzero(others == values, axis=1) / NUM_PERM)
+def similarities(signature: bytes, others: bytes) -> np.ndarray:
+    """Estimated Jaccard similarity of a signature with each of ``others`` (signatures
+    joined end to end), all in :func:`to_bytes` form."""
+    own = np.frombuffer(signature, dtype="<u8")
+    rows = np.frombuffer(others, dtype="<u8").reshape(-1, NUM_PERM)
+    return np.asarray(np.count_nonzero(rows == own, axis=1) / NUM_PERM)
 
 
 def to_bytes(values: np.ndarray) -> bytes:
     return values.astype("<u8").tobytes()
-
-
-def from_bytes(data: bytes) -> np.ndarray:
-    return np.frombuffer(data, dtype="<u8").astype(np.uint64)

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -45,7 +44,7 @@ from ..store.tables import (
     runs,
     texts,
 )
-from . import language, neardup
+from . import language
 from .base import Child, Limits, Parsed
 from .prepare import Prepared, ReadFile, is_container, parse, prepare, prepare_files
 from .similar import NearDuplicateIndex
@@ -455,7 +454,7 @@ class Ingester:
         """Record ``entries`` as documents: one statement per table, in input order."""
         now = custody.utc_now()
         document_rows, text_rows, events = [], [], []
-        signed: list[tuple[str, np.ndarray]] = []
+        signed: list[tuple[str, bytes]] = []
         for entry in entries:
             parsed, result, sha = entry.ready.parsed, entry.result, entry.result.document_id
             assert sha is not None
@@ -476,7 +475,7 @@ class Ingester:
                     text_sha256=text_sha, pages=[list(p) for p in parsed.pages], created_at=now,
                     current=True))
                 if entry.ready.signature is not None:
-                    signed.append((sha, neardup.from_bytes(entry.ready.signature)))
+                    signed.append((sha, entry.ready.signature))
             events.append(custody.Event("ingest", "document", sha, sha, {
                 "source": result.source, "run": self.run_id, "status": parsed.status,
                 "media_type": parsed.media_type, "parent": result.parent_id,
