@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from .context import DocContext, Located
-from .segment import Span, clause_of
+from .segment import Span
 
 # Governments are credited through their officials far more often than by name.
 # Branches open with a literal (fast to scan); word starts are checked by find_word.
@@ -223,7 +223,7 @@ def _first_person(ctx: DocContext) -> set[str]:
 
 def credited_for(ctx: DocContext, sentence: Span, pos: int) -> list[str]:
     """Organisation ids credited for the figure at ``pos`` in ``sentence``."""
-    clause = clause_of(ctx.text, sentence, pos)
+    clause = ctx.clause_of(sentence, pos)
     if clause != sentence and len(ctx.within("organization", sentence.start, sentence.end)) > 1:
         # "통일부가 … 8만~12만 명으로 적고 있는데, 이 수치는 통일연구원 추정치를 옮긴 것":
         # the source the sentence says it cites, whichever clause names it

@@ -46,7 +46,7 @@ from .measures import (
     mentions_prisoners,
 )
 from .numbers import Quantity, find_quantities
-from .segment import Span, clause_of
+from .segment import Span
 from .subjects import (
     facility_count_subject,
     fallback_type,
@@ -196,7 +196,7 @@ _NORTH_KOREA = re.compile(
     r"북한|북송|탈북|조선|관리소|교화소|정치범"
 )
 # Sentence filters: literal-first patterns, which ``re`` scans fastest.
-_DIGITS = re.compile(r"[0-9]+")
+_DIGITS = re.compile(r"[0-9][0-9]*")  # not [0-9]+: ``re`` scans fast only for a leading class
 _NUMBER_WORD = re.compile(
     r"t(?:wo|hree|en|welve|wenty|hirty)\b|f(?:our|ive|ifty|orty)\b|s(?:ix|even)(?:ty)?\b|"
     r"e(?:ight|leven)(?:ty)?\b|nine(?:ty)?\b"
@@ -253,7 +253,7 @@ def _as_of(ctx: DocContext, q: Quantity, sentence: Span) -> str | None:
     """The year the figure refers to: in its clause, else its sentence, else the report's."""
     text = ctx.text
     years: list[re.Match[str]] = []
-    for span in (clause_of(text, sentence, q.value_start), sentence):
+    for span in (ctx.clause_of(sentence, q.value_start), sentence):
         relative = _YEARS_AGO.search(text, span.start, span.end) if _YEARS_AGO_HINT.search(
             ctx.lowered, span.start, span.end) else None
         if relative is not None:
@@ -413,7 +413,7 @@ def _topic_measure(ctx: DocContext, q: Quantity, sentence: Span,
     estimate and either a recent claim or the sentence before says what is counted;
     it takes that claim's measure and subject (the sentence's own facility first).
     """
-    clause = clause_of(ctx.text, sentence, q.value_start)
+    clause = ctx.clause_of(sentence, q.value_start)
     if not _ESTIMATE.search(ctx.text, clause.start, clause.end):
         return None
     if recent is not None and recent["measure"] != "facility-count":

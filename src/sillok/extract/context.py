@@ -13,9 +13,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from operator import attrgetter
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from .segment import Segmentation, Span
+from .segment import Segmentation, Span, clause_around, clause_breaks
 
 
 class MentionLike(Protocol):
@@ -101,17 +101,23 @@ def _after_boundary(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 _LEADING_NEGATIVE_LOOKBEHIND = re.compile(r"\(\?<!\[([0-9a-z-]+)\]\)")
 
 
-def boundary_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+def boundary_spans(pattern: re.Pattern[str], text: str,
+                   hangul: bool = False) -> list[tuple[int, int]]:
     """The spans of ``pattern.finditer(text)``, for a pattern opening with ``(?<![x])``.
 
-    For a text without Hangul (where most characters are Latin letters, which the
-    fast form's first character rules out) the ``[^x]BODY`` form of the pattern is
+    ``re`` would try such a pattern at every character; the same matches are found
+    faster by one of two scans. In a text without Hangul (where most characters are
+    Latin letters, which ``x`` rules out) the ``[^x]BODY`` form of the pattern is
     searched, starting one character before where ``finditer`` would go on (that
-    character is only looked at, never consumed): the same matches, found faster.
+    character is only looked at, never consumed). In a text that is mostly Hangul
+    (``hangul``, and most characters outside ASCII), where Latin letters are few, BODY
+    alone is searched and a match preceded by an ``x`` character is dropped.
     """
     fast = _after_boundary(pattern)
     if fast is None:
         return [m.span() for m in pattern.finditer(text)]
+    if hangul and len(text.encode("ascii", "ignore")) * 2 < len(text):
+        return _spans_after_boundary(pattern, text)
     out: list[tuple[int, int]] = []
     first = pattern.match(text)
     pos = 0
@@ -131,11 +137,37 @@ def boundary_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]
     return out
 
 
+def _spans_after_boundary(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """``boundary_spans`` for a text with few Latin letters: BODY searched on its own."""
+    body, boundary = _body_and_boundary(pattern)
+    search = body.search
+    out: list[tuple[int, int]] = []
+    match = search(text)
+    while match is not None:
+        start, end = match.span()
+        if start and boundary.match(text, start - 1):
+            match = search(text, start + 1)  # not at a boundary: try one character on
+            continue
+        if end == start:  # an empty match: finditer's rules for those apply
+            return [m.span() for m in pattern.finditer(text)]
+        out.append((start, end))
+        match = search(text, end)
+    return out
+
+
+@cache
+def _body_and_boundary(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(BODY, ``[x]``) of a ``(?<![x])BODY`` pattern."""
+    found = _LEADING_NEGATIVE_LOOKBEHIND.match(pattern.pattern)
+    assert found is not None
+    return (re.compile(pattern.pattern[found.end():], pattern.flags),
+            re.compile(f"[{found.group(1)}]", pattern.flags))
+
+
 _TOKEN = re.compile(r"[^\s(\[{“\"‘'«]\S*")  # opening brackets and quotes are skipped
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(NamedTuple):
     """A mention reduced to what the extractor needs (hashable, sortable)."""
 
     start: int
@@ -155,15 +187,17 @@ class DocContext:
     published: str | None = None  # the document's date ("2022-04-12"), for "ten years ago"
     by_kind: dict[str, list[Located]] = field(default_factory=dict)
     _starts: dict[str, list[int]] = field(default_factory=dict)
+    _clause_breaks: dict[Span, list[Span]] = field(default_factory=dict)
     _lowered: str | None = None
-    _hangul: bool | None = None
+    # whether the text has a Hangul syllable, if the caller has looked (see has_hangul)
+    hangul: bool | None = None
 
     @property
     def has_hangul(self) -> bool:
         """Whether the text has a Hangul syllable (scanned once per document)."""
-        if self._hangul is None:
-            self._hangul = HANGUL_SYLLABLE.search(self.text) is not None
-        return self._hangul
+        if self.hangul is None:
+            self.hangul = HANGUL_SYLLABLE.search(self.text) is not None
+        return self.hangul
 
     @property
     def lowered(self) -> str:
@@ -206,6 +240,13 @@ class DocContext:
         if i > 0 and found[i - 1].end > start:
             return True
         return i < len(found) and found[i].start < end
+
+    def clause_of(self, sentence: Span, pos: int) -> Span:
+        """:func:`~sillok.extract.segment.clause_of`, the breaks found once per sentence."""
+        breaks = self._clause_breaks.get(sentence)
+        if breaks is None:
+            breaks = self._clause_breaks[sentence] = clause_breaks(self.text, sentence)
+        return clause_around(sentence, breaks, pos)
 
     def sentence_of(self, offset: int) -> Span:
         return self.seg.sentence_at(offset)

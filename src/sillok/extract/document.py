@@ -19,7 +19,7 @@ from typing import Any
 
 from .attribution import government_mentions
 from .claims import find_claims
-from .context import DocContext, Located, MentionLike
+from .context import HANGUL_SYLLABLE, DocContext, Located, MentionLike
 from .segment import Segmentation, segment
 from .violations import find_violations, violations_output
 
@@ -31,21 +31,24 @@ MENTION_KINDS = {
     "agency": "agencies",
     "organization": "organizations",
 }
-_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
-_LATIN = re.compile(r"[A-Za-z]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# every character that is neither ASCII nor a Hangul syllable
+_OTHER_SCRIPTS = re.compile(r"[^\x00-\x7f\uac00-\ud7a3]")
+_ASCII_NOT_LATIN = bytes(c for c in range(128) if not chr(c).isalpha())
 
 Finder = Callable[[str], Sequence[MentionLike]]
 
 
-def _gazetteer() -> Finder | None:
+def _gazetteer() -> Callable[[str, bool], Sequence[MentionLike]] | None:
+    """The name linker: ``(text, whether it has Hangul) → mentions``, if it is installed."""
     try:
         from .gazetteer import find_mentions
     except ImportError:  # the linker ships separately; without it only violations/claims run
         log.warning("sillok.extract.gazetteer is not available: names are not linked")
         return None
 
-    def finder(text: str) -> Sequence[MentionLike]:
-        return find_mentions(text)
+    def finder(text: str, hangul: bool) -> Sequence[MentionLike]:
+        return find_mentions(text, hangul=hangul)
 
     return finder
 
@@ -55,8 +58,11 @@ def guess_language(text: str) -> str:
     sample = text[:20000]
     if not _HANGUL.search(sample):
         return "en"
-    hangul = sum(len(run) for run in _HANGUL.findall(sample))
-    latin = sum(len(word) for word in _LATIN.findall(sample))
+    # Counted without a regex match per word: the Latin letters among the ASCII
+    # characters, and the Hangul syllables as what is neither ASCII nor another script.
+    ascii_only = sample.encode("ascii", "ignore")
+    latin = len(ascii_only.translate(None, _ASCII_NOT_LATIN))
+    hangul = len(sample) - len(ascii_only) - len(_OTHER_SCRIPTS.findall(sample))
     return "ko" if hangul * 2 > latin else "en"
 
 
@@ -191,12 +197,17 @@ def extract_text(
     offsets in the result index into it. ``find_mentions`` replaces the
     gazetteer (tests, or a caller that already linked the names).
     """
-    finder = find_mentions if find_mentions is not None else _gazetteer()
-    found = _located(finder(text) if finder is not None else [], text)
+    hangul = HANGUL_SYLLABLE.search(text) is not None  # looked for once, for every step
+    if find_mentions is not None:
+        mentions = find_mentions(text)
+    else:
+        linker = _gazetteer()
+        mentions = linker(text, hangul) if linker is not None else []
+    found = _located(mentions, text)
     seg = segment(text)
     found = _vocabulary_organizations(_with_government_sources(found, text), text, seg)
     ctx = DocContext(text=text, seg=seg, mentions=found, publisher=publisher,
-                     published=published)
+                     published=published, hangul=hangul)
     claims = sorted(find_claims(ctx), key=_claim_order)
     record: dict[str, Any] = {
         "document": document,

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
-from dataclasses import dataclass
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -50,8 +49,7 @@ from .context import boundary_spans
 __all__ = ["Mention", "find_mentions"]
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A linked name: ``text[start:end] == mention.text``."""
 
     start: int
@@ -116,12 +114,12 @@ _OTHER_SECRETARY = re.compile(
 _NEAR_CHARS = 120
 
 
-def _tokens(matcher: Spellings, folded: str, lowered: str) -> list[_Token]:
+def _tokens(matcher: Spellings, folded: str, lowered: str, hangul: bool | None) -> list[_Token]:
     found: list[_Token] = []
     memo = matcher.memo
-    hangul = HANGUL.search(folded) is not None
-    spans = ([m.span() for m in matcher.latin.finditer(lowered)] if hangul
-             else boundary_spans(matcher.latin, lowered))
+    if hangul is None:  # folding leaves Hangul as it is
+        hangul = HANGUL.search(folded) is not None
+    spans = boundary_spans(matcher.latin, lowered, hangul)
     for start, end in spans:
         surface = lowered[start:end]
         term = memo[surface] if surface in memo else lookup(matcher, surface)
@@ -388,13 +386,17 @@ class _Linker:
         return True
 
 
-def find_mentions(text: str, kb: KnowledgeBase | None = None) -> list[Mention]:
-    """Every linked name in ``text``, sorted by start (then end)."""
+def find_mentions(text: str, kb: KnowledgeBase | None = None,
+                  hangul: bool | None = None) -> list[Mention]:
+    """Every linked name in ``text``, sorted by start (then end).
+
+    ``hangul``: whether ``text`` has a Hangul syllable, if the caller knows.
+    """
     matcher = spellings_for(kb or load_kb())
     folded = fold(text)
     linker = _Linker(text, folded, matcher)
     linker.lowered = lower_keep_length(folded)
-    tokens = _tokens(matcher, folded, linker.lowered)
+    tokens = _tokens(matcher, folded, linker.lowered, hangul)
     linker.head_starts = [t.start for t in tokens if t.term.kind in ("type", "head")]
     places: list[_Token] = []
     named: list[_Token] = []
@@ -418,7 +420,7 @@ def find_mentions(text: str, kb: KnowledgeBase | None = None) -> list[Mention]:
             linker.add(token.start, token.end, term.kind, term.ids[0])
     if "inistries" in folded:
         pattern, tails = matcher.ministries
-        for match in pattern.finditer(folded):
+        for match in _ministry_matches(pattern, folded):
             for group in ("a", "b"):
                 ident = tails.get(normalize_name(match.group(group)))
                 if ident:
@@ -431,6 +433,31 @@ def find_mentions(text: str, kb: KnowledgeBase | None = None) -> list[Mention]:
         linker.link_places(places, tokens)
     unique = {(m.start, m.end, m.kind, m.id): m for m in linker.out}
     return sorted(unique.values(), key=attrgetter("start", "end", "kind", "id"))
+
+
+def _ministry_matches(pattern: re.Pattern[str], folded: str) -> list[re.Match[str]]:
+    """``pattern.finditer(folded)`` for the ministries pattern ("Ministries of … and …").
+
+    It opens with ``\\bministries`` under IGNORECASE, which ``re`` would try at every
+    character; it is tried only where an "m" or "M" (all that its first letter
+    matches) starts a word.
+    """
+    if not pattern.pattern.startswith(r"\bministries"):
+        return list(pattern.finditer(folded))
+    out: list[re.Match[str]] = []
+    end = 0
+    for initial in _LETTER_M.finditer(folded):
+        start = initial.start()
+        if start >= end and (start == 0 or not _WORD_CHAR.match(folded, start - 1)):
+            match = pattern.match(folded, start)
+            if match:
+                out.append(match)
+                end = match.end()
+    return out
+
+
+_LETTER_M = re.compile("[mM]")
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _nested_types(linker: _Linker, matcher: Spellings, token: _Token) -> None:

@@ -7,21 +7,21 @@ alternative at every position, so the compiled form is indexed:
 
 - English terms must start with a literal word of at least three letters (or a
   two-letter word and a space, "no food"), or an alternation of such literals
-  (``(?:public|summary) execut...``). The first three characters of each key a
-  dictionary; the scanner visits each word start once, looks
-  its first three letters up and tries only the terms filed there.
-- Korean terms are joined into one pattern behind a look-ahead on their possible
-  first characters, which lets ``re`` skip every other position quickly.
+  (``(?:public|summary) execut...``). The scanner visits each word start once,
+  finds the longest literal head of a term written there ("forced labo", "torture")
+  and tries only the terms that can start with it.
+- Korean terms are written out as alternatives that open with a literal character
+  (``(?:a|b)rest`` as ``arest|brest``) and joined into one pattern, which ``re``
+  scans for those characters with a fast loop.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -32,10 +32,10 @@ _LOOKBEHIND = re.compile(r"^\(\?<=[^)]*\)")
 _LITERAL_HEAD = re.compile(r"([a-z][a-z'’ -]*)")
 _SPECIAL = frozenset("\\([.?*+{|^$")
 _QUANTIFIER = frozenset("?*+{")
+_WORD = re.compile("[a-z]+")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One term matched in a text."""
 
     start: int
@@ -69,27 +69,47 @@ def _top_alternatives(term: str) -> list[str] | None:
     return None
 
 
-def _literal_key(fragment: str) -> str | None:
-    """First three characters of the literal text a fragment starts with."""
+def _literal_head(fragment: str) -> str | None:
+    """The literal text a fragment must start with ("labou?r" → "labo")."""
     literal = _LITERAL_HEAD.match(fragment)
     if not literal:
         return None
     head = literal.group(1)
     if literal.end() < len(fragment) and fragment[literal.end()] in _QUANTIFIER:
         head = head[:-1]
+    return head
+
+
+def _key_of(head: str) -> str | None:
+    """First three (four, for letters only) characters of a head, if it has enough."""
     key = head[:4] if len(head) >= 4 and head[:4].isalpha() else head[:3]
     if len(key) >= 3 and (key.isalpha() or (key[:2].isalpha() and key[2] in " -")):
         return key
     return None
 
 
-def _english_keys(term: str) -> list[str]:
-    """First three letters of every literal a term can start with ([] if unindexable)."""
+def _leading_group(term: str) -> tuple[list[str], str] | None:
+    """The alternatives of a leading ``(?:a|b)`` group and what follows it."""
+    alternatives = _top_alternatives(term)
+    if alternatives is None:
+        return None
+    group_end = len("(") + sum(len(a) + 1 for a in alternatives)
+    return [a.removeprefix("?:") for a in alternatives], term[group_end:]
+
+
+def _english_heads(term: str) -> list[str]:
+    """The literal text each alternative of a term starts with ([] if unindexable)."""
     body = _LOOKBEHIND.sub("", term, count=1)
-    alternatives = _top_alternatives(body)
-    fragments = [body] if alternatives is None else [a.removeprefix("?:") for a in alternatives]
-    keys = [_literal_key(fragment) for fragment in fragments]
-    return [k for k in keys if k is not None] if all(keys) else []
+    if len(_top_level_pieces(body)) > 1:
+        return []
+    group = _leading_group(body)
+    if group is not None and group[1][:1] in _QUANTIFIER:
+        return []  # "(?:a|b)?c" may start with c
+    fragments = [body] if group is None else group[0]
+    heads = [_literal_head(fragment) for fragment in fragments]
+    if not all(head is not None and _key_of(head) for head in heads):
+        return []
+    return [head for head in heads if head is not None]
 
 
 def _korean_first_chars(term: str) -> set[str]:
@@ -108,12 +128,12 @@ class Lexicon:
         self.name = name
         self.labels = tuple(entries)
         grouped: dict[str, dict[str, list[str]]] = {}
+        heads: dict[str, list[str]] = {}
         korean: dict[str, list[str]] = {}
-        first_chars: set[str] = set()
         for label, languages in entries.items():
             for term in languages.get("en", []):
-                keys = _english_keys(term)
-                if not keys:
+                heads[term] = _english_heads(term)
+                if not heads[term]:
                     raise ConfigError(
                         f"{name}: English term {term!r} ({label}) must start with a literal "
                         "word of three or more letters, or (?:word|word) alternatives"
@@ -122,43 +142,27 @@ class Lexicon:
                     re.compile(term)
                 except re.error as exc:
                     raise ConfigError(f"{name}: bad term {term!r} ({label}): {exc}") from exc
-                for key in set(keys):
+                for key in {_key_of(head) or "" for head in heads[term]}:
                     grouped.setdefault(key, {}).setdefault(label, []).append(term)
             ko_terms = languages.get("ko", [])
             for term in ko_terms:
-                chars = _korean_first_chars(term)
-                if not chars:
+                if not _korean_first_chars(term):
                     raise ConfigError(
                         f"{name}: Korean term {term!r} ({label}) must start with a literal "
                         "character or (?:…|…) alternatives"
                     )
-                first_chars |= chars
             if ko_terms:
                 korean[label] = list(ko_terms)
-        # One pattern per (key, category): the terms filed under a key are tried
-        # together, the longest first so that the longest reading wins.
-        # They run case-sensitively on the lower-cased text (same offsets): terms are
-        # written in lower case, and ``re`` matches much faster without IGNORECASE.
-        # A term with a capital letter (not an escape such as \S) keeps IGNORECASE.
-        self._english: dict[str, list[tuple[str, re.Pattern[str]]]] = {
-            key: [(label, re.compile(
-                "(?:" + "|".join(sorted(terms, key=len, reverse=True)) + r")\b",
-                re.IGNORECASE if any(_has_capital(t) for t in terms) else 0))
-                for label, terms in by_label.items()]
-            for key, by_label in grouped.items()
-        }
-        self._keys = _key_pattern(self._english)
-        # Korean: one pattern finds where any term starts (behind a look-ahead on the
-        # possible first characters, so ``re`` skips other positions fast); there each
-        # category's own pattern is tried.
+        self._english = _english_index(grouped, heads)
+        self._starts = _start_pattern(self._english)
+        # Korean: one pattern finds where any term starts; there each category with a
+        # term starting with that character has its own pattern tried.
         self._korean: re.Pattern[str] | None = None
         # first character → the categories with a term starting with it, and their pattern
         self._korean_by_char: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         if korean:
-            lookahead = "".join(sorted(re.escape(c) for c in first_chars))
-            every_term = "|".join(t for terms in korean.values() for t in terms)
             try:
-                self._korean = re.compile(f"(?=[{lookahead}])(?:{every_term})")
+                self._korean = _korean_finder([t for terms in korean.values() for t in terms])
                 for label, terms in korean.items():
                     pattern = re.compile("|".join(terms))
                     for char in set().union(*(_korean_first_chars(t) for t in terms)):
@@ -171,7 +175,7 @@ class Lexicon:
         """Every match of every term, English and Korean, in text order per language.
 
         ``lowered`` is ``text`` lower-cased at the same offsets, if the caller has it:
-        the key pattern runs case-sensitively on it, several times faster in ``re``.
+        the start pattern runs case-sensitively on it, several times faster in ``re``.
         ``hangul``: whether ``text`` has a Hangul syllable, if the caller knows.
         """
         index = self._english
@@ -179,15 +183,10 @@ class Lexicon:
             lowered = lower_same_length(text)
         if hangul is None:
             hangul = _HANGUL.search(text) is not None
-        keys = self._keys
-        if keys is None:
-            spans: list[tuple[int, int]] = []
-        elif hangul:
-            spans = [m.span() for m in keys.finditer(lowered)]
-        else:
-            spans = boundary_spans(keys, lowered)
-        for start, key_end in spans:
-            for label, pattern in index[lowered[start:key_end]]:
+        starts = self._starts
+        spans = [] if starts is None else boundary_spans(starts, lowered, hangul)
+        for start, start_end in spans:
+            for label, pattern in index[lowered[start:start_end]]:
                 match = pattern.match(lowered, start)
                 if match:
                     yield Hit(start, match.end(), label)
@@ -214,20 +213,133 @@ def _has_capital(term: str) -> bool:
     return any(c.isupper() for c in _ESCAPE.sub("", term))
 
 
-def _key_pattern(index: dict[str, list[tuple[str, re.Pattern[str]]]]) -> re.Pattern[str] | None:
-    """One regex finding every word start that begins with a key.
+def _english_index(grouped: dict[str, dict[str, list[str]]], heads: dict[str, list[str]],
+                   ) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """Scan start → the (category, pattern) pairs to try where a word starts with it.
 
-    Keys are grouped by first letter (a two-level trie), which lets ``re`` reject
-    most positions after one character; longer keys come first, so the key matched
-    is the longest, and its entry in the index also holds its prefix's terms.
+    One pattern per (key, category): the terms filed under a key (the first three or
+    four letters of a head) are tried together, the longest first so that the longest
+    reading wins. They run case-sensitively on the lower-cased text (same offsets):
+    terms are written in lower case, and ``re`` matches much faster without
+    IGNORECASE. A term with a capital letter (not an escape such as \\S) keeps it.
+
+    Where a word starts with the scan start ``s`` (the longest one written there, see
+    ``_scan_start``), the patterns tried are those of ``s``'s key, as a scan by keys
+    would try them (a four-letter key also holds the patterns of its three-letter
+    prefix), less those that cannot match there: no start of theirs is a prefix of ``s``.
+    """
+    by_key: dict[str, list[tuple[str, re.Pattern[str], set[str]]]] = {}
+    for key, by_label in grouped.items():
+        for label, terms in by_label.items():
+            ignorecase = any(_has_capital(t) for t in terms)
+            pattern = re.compile("(?:" + "|".join(sorted(terms, key=len, reverse=True)) + r")\b",
+                                 re.IGNORECASE if ignorecase else 0)
+            starts = {_scan_start(h, ignorecase) for t in terms for h in heads[t]}
+            by_key.setdefault(key, []).append((label, pattern, starts))
+    for key in [k for k in by_key if len(k) == 4]:
+        by_key[key] = by_key[key] + by_key.get(key[:3], [])
+    every_start = {start for entries in by_key.values() for _, _, starts in entries
+                   for start in starts}
+    # A four-letter key after a three-letter head ("due" and "dues"): its entry holds more
+    # patterns than the head's, so it is looked for as well.
+    every_start |= {k for k in by_key if len(k) == 4 and k[:3] in every_start}
+    return {
+        start: [(label, pattern) for label, pattern, starts in by_key[_key_of(start) or ""]
+                if any(start.startswith(s) for s in starts)]
+        for start in every_start
+    }
+
+
+def _korean_finder(terms: list[str]) -> re.Pattern[str]:
+    """One pattern matching wherever one of ``terms`` matches (and perhaps elsewhere).
+
+    Every term is written out as alternatives that open with a literal character
+    ("(?:공개|비밀)\\s?처형" as "공개\\s?처형|비밀\\s?처형"), grouped by that character
+    ("공(?:개\\s?처형|…)|비(?:…)"): ``re`` then scans for those characters with a fast
+    loop instead of trying the pattern at every position. An alternative that cannot
+    be split so is kept whole (correct, only slower to scan for).
+    """
+    by_first: dict[str, list[str]] = {}
+    whole: list[str] = []
+    for term in terms:
+        for alternative in _korean_alternatives(term):
+            if alternative and alternative[0] not in _SPECIAL and (
+                    alternative[1:2] not in _QUANTIFIER):
+                by_first.setdefault(alternative[0], []).append(alternative[1:])
+            else:
+                whole.append(alternative)
+    branches = [f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items()]
+    return re.compile("|".join(branches + whole))
+
+
+def _korean_alternatives(term: str) -> list[str]:
+    """``term`` as top-level alternatives, its leading group written out.
+
+    "(?:A|B)rest" → "Arest", "Brest"; an optional group "(?:A)?rest" also gives "rest".
+    """
+    out: list[str] = []
+    for piece in _top_level_pieces(term):
+        group = _leading_group(piece)
+        if group is None:
+            out.append(piece)
+            continue
+        alternatives, rest = group
+        if rest[:1] in _QUANTIFIER:
+            if rest[:1] != "?" or rest[1:2] in _QUANTIFIER - {"?"}:
+                out.append(piece)  # "(?:A)*rest", "(?:A){2}": kept whole
+                continue
+            rest = rest[2:] if rest[1:2] == "?" else rest[1:]  # "(?:A)?rest", "(?:A)??rest"
+            out.append(rest)
+        out.extend(alternative + rest for alternative in alternatives)
+    return out
+
+
+def _top_level_pieces(term: str) -> list[str]:
+    """``term`` split at each ``|`` outside any group ("a|b(?:c|d)" → "a", "b(?:c|d)")."""
+    pieces: list[str] = []
+    depth = 0
+    start = 0
+    for i, char in enumerate(term):
+        escaped = i > 0 and term[i - 1] == "\\"
+        if char == "(" and not escaped:
+            depth += 1
+        elif char == ")" and not escaped:
+            depth -= 1
+        elif char == "|" and depth == 0 and not escaped:
+            pieces.append(term[start:i])
+            start = i + 1
+    pieces.append(term[start:])
+    return pieces
+
+
+def _scan_start(head: str, ignorecase: bool) -> str:
+    """What the scanner looks for at a word start where ``head`` may be written.
+
+    The head's first word, or its key if that is longer ("no " for "no food"): a
+    match must not run on over the start of the next word, which the scan would then
+    step over. Under IGNORECASE a head may match other characters than it is written
+    with ("K" for "k"): only its key, found as written, is sure.
+    """
+    key = _key_of(head) or ""
+    word = _WORD.match(head)
+    if ignorecase or word is None or len(word.group()) <= len(key):
+        return key
+    return word.group()
+
+
+
+def _start_pattern(index: dict[str, list[tuple[str, re.Pattern[str]]]]) -> re.Pattern[str] | None:
+    """One regex finding every word start that begins with a scan start of the index.
+
+    Starts are grouped by first letter (a two-level trie), which lets ``re`` reject
+    most positions after one character; longer starts come first, so the start
+    matched is the longest.
     """
     if not index:
         return None
-    for key in [k for k in index if len(k) == 4]:
-        index[key] = index[key] + index.get(key[:3], [])
     by_first: dict[str, list[str]] = {}
-    for key in sorted(index, key=lambda k: (k[0], -len(k), k)):
-        by_first.setdefault(key[0], []).append(re.escape(key[1:]))
+    for start in sorted(index, key=lambda h: (h[0], -len(h), h)):
+        by_first.setdefault(start[0], []).append(re.escape(start[1:]))
     branches = "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})"
                         for first, rest in sorted(by_first.items()))
     return re.compile(f"(?<![a-z])(?:{branches})")

@@ -25,7 +25,7 @@ People of another nationality ("17 Japanese citizens") are never counted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PEOPLE = "people"
 PRISONERS = "prisoners"
@@ -158,8 +158,7 @@ _PRIORITY = {name: i for i, (name, _) in enumerate(_CUES)}
 _MAX_CUE_DISTANCE = 120
 
 
-@dataclass(frozen=True)
-class Counted:
+class Counted(NamedTuple):
     """The thing a number counts and where its noun phrase ends."""
 
     what: str  # PEOPLE | PRISONERS | DEATHS | FACILITIES

@@ -27,8 +27,8 @@ at all (a year, a sentence length, money, an age) is decided by
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from operator import attrgetter
+from typing import NamedTuple
 
 from .context import match_before
 
@@ -120,7 +120,7 @@ _KO_NUMBER = rf"(?:(?:{_KO_PART})\s?[억만천백]\s?)*(?:{_KO_PART})?(?<=[\d억
 # Tried only where a run of digits starts (found with a fast scan); the qualifier
 # before the number is read backwards.
 _KO_QUALIFIER = re.compile(r"(?:약|대략|최소|적어도|최대|무려|어림잡아|추정|모두|총)\s*$")
-_DIGIT_RUN = re.compile(r"[0-9]+")
+_DIGIT_RUN = re.compile(r"[0-9][0-9]*")  # not [0-9]+, see claims._DIGITS
 _KO_QUANTITY = re.compile(
     rf"""
     (?P<n1>{_KO_NUMBER})
@@ -143,8 +143,7 @@ _KO_AFTER = re.compile(
 _KO_PARTS = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s?([억만천백])?")
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number expression: its span, its bounds, and how it was qualified."""
 
     start: int
@@ -353,4 +352,4 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
 
 
 _HAS_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_HAS_LATIN_WORD = re.compile(r"[A-Za-z]{3}")
+_HAS_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]{2}")  # a leading class: scanned for fast

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _LINE_BREAK = re.compile(r"\n")
@@ -45,9 +46,13 @@ _ABBREVIATION = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Span:
-    """A half-open character range ``text[start:end]``."""
+class Span(NamedTuple):
+    """A half-open character range ``text[start:end]``.
+
+    This and the other records made by the hundred per text (mentions, hits,
+    quantities) are named tuples: as immutable as a frozen dataclass, and built
+    several times faster.
+    """
 
     start: int
     end: int
@@ -122,12 +127,22 @@ _CLAUSE_BREAK = re.compile(
 
 def clause_of(text: str, sentence: Span, pos: int) -> Span:
     """The clause of ``sentence`` around ``pos``: "…, while NK Watch put it at …", "…으며, …"."""
+    return clause_around(sentence, clause_breaks(text, sentence), pos)
+
+
+def clause_breaks(text: str, sentence: Span) -> list[Span]:
+    """Where ``sentence`` breaks into clauses (the spans of the breaks), in order."""
+    return [Span(*m.span()) for m in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end)]
+
+
+def clause_around(sentence: Span, breaks: list[Span], pos: int) -> Span:
+    """The clause of ``sentence`` around ``pos``, given its ``clause_breaks``."""
     start, end = sentence.start, sentence.end
-    for match in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end):
-        if match.end() <= pos:
-            start = match.end()
-        elif match.start() >= pos:
-            end = match.start()
+    for found in breaks:
+        if found.end <= pos:
+            start = found.end
+        elif found.start >= pos:
+            end = found.start
             break
     return Span(start, end)
 

@@ -27,7 +27,7 @@ import re
 from functools import cache
 
 from .context import BARE_TYPE, DocContext, Located
-from .segment import Span, clause_of
+from .segment import Span
 
 _INCLUDING = re.compile(r"\b(?:including|such\s+as|e\.g\.|among\s+them|namely|like)\b|:|포함",
                         re.IGNORECASE)
@@ -163,7 +163,7 @@ def _scope_end(ctx: DocContext, after: int, sentence: Span) -> int:
 def people_subject(ctx: DocContext, value_end: int, noun_end: int, sentence: Span) -> str:
     """Subject of a count of people or deaths stated in ``sentence``."""
     text = ctx.text
-    clause = clause_of(text, sentence, value_end - 1)
+    clause = ctx.clause_of(sentence, value_end - 1)
     if _WHOLE.search(text, clause.start, clause.end):
         return "all"  # "…, 전체 수감자는 약 23만 2400명": not the facility of the other clause
     scope_end = _scope_end(ctx, max(value_end, noun_end), sentence)

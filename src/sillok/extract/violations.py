@@ -19,9 +19,8 @@ run-on paragraph, the neighbouring sentences).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from .context import BARE_TYPE, DocContext, find_word
 from .lexicon import Hit, load_lexicon
@@ -60,8 +59,7 @@ _BACK_REFERENCE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class ViolationMention:
+class ViolationMention(NamedTuple):
     start: int
     end: int
     category: str
