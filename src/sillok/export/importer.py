@@ -134,9 +134,9 @@ def _checked(record: dict[str, Any], folder: Path) -> tuple[str, bytes]:
 
 def _index_near_duplicates(conn: Connection, doc_id: str, text: str) -> None:
     """Register the text for near-duplicate detection, as ingest does."""
-    values = neardup.signature(text)
-    if values is not None:
-        NearDuplicateIndex().record(conn, [(doc_id, neardup.to_bytes(values))])
+    signed = neardup.sign(text)
+    if signed is not None:
+        NearDuplicateIndex().record(conn, [(doc_id, signed)])
 
 
 def _store(archive: Archive, conn: Connection, record: dict[str, Any], doc_id: str,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -55,6 +55,13 @@ def _minhash() -> object:
                    scheme=_SCHEME)
 
 
+class Signature(NamedTuple):
+    """A text's MinHash values (:func:`to_bytes` form) and the bucket of each band."""
+
+    values: bytes
+    buckets: tuple[int, ...]
+
+
 def signature(text: str) -> np.ndarray | None:
     """The MinHash values of ``text``, or None when it is too short to compare."""
     grams = shingles(text)
@@ -65,13 +72,23 @@ def signature(text: str) -> np.ndarray | None:
     return np.asarray(minhash.hashvalues, dtype=np.uint64)
 
 
-def band_buckets(signature: bytes) -> list[tuple[int, int]]:
-    """(band, bucket) pairs of a signature (:func:`to_bytes`); buckets are 63-bit so they
-    fit a signed BIGINT."""
+def sign(text: str) -> Signature | None:
+    """:func:`signature` with its band buckets, as the near-duplicate index stores it;
+    ingest workers call this so that the writing process only looks buckets up."""
+    values = signature(text)
+    if values is None:
+        return None
+    packed = to_bytes(values)
+    return Signature(packed, band_buckets(packed))
+
+
+def band_buckets(signature: bytes) -> tuple[int, ...]:
+    """The bucket of each band of a signature (:func:`to_bytes`), 63-bit so that it fits
+    a signed BIGINT."""
     size = ROWS * 8
-    return [(band, int.from_bytes(hashlib.blake2b(signature[band * size:(band + 1) * size],
-                                                  digest_size=8).digest(), "big")
-             & 0x7FFF_FFFF_FFFF_FFFF) for band in range(BANDS)]
+    return tuple(int.from_bytes(hashlib.blake2b(signature[start:start + size],
+                                                digest_size=8).digest(), "big")
+                 & 0x7FFF_FFFF_FFFF_FFFF for start in range(0, BANDS * size, size))
 
 
 def similarities(signature: bytes, others: bytes) -> np.ndarray:

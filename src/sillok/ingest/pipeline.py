@@ -16,6 +16,7 @@ complete. A parent left incomplete is re-parsed on the next run.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -44,7 +45,7 @@ from ..store.tables import (
     runs,
     texts,
 )
-from . import language
+from . import language, neardup
 from .base import Child, Limits, Parsed
 from .prepare import Prepared, ReadFile, is_container, parse, prepare, prepare_files
 from .similar import NearDuplicateIndex
@@ -454,7 +455,7 @@ class Ingester:
         """Record ``entries`` as documents: one statement per table, in input order."""
         now = custody.utc_now()
         document_rows, text_rows, events = [], [], []
-        signed: list[tuple[str, bytes]] = []
+        signed: list[tuple[str, neardup.Signature]] = []
         for entry in entries:
             parsed, result, sha = entry.ready.parsed, entry.result, entry.result.document_id
             assert sha is not None
@@ -567,6 +568,11 @@ def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
         stack.enter_context(archive.ingest_lock())
         if workers > 1:
             language.load_model()
+            # Forked workers share the parent's objects until the garbage collector
+            # walks them (touching each one copies its memory page): frozen objects are
+            # never walked. Unfrozen once the pool is gone.
+            gc.freeze()
+            stack.callback(gc.unfreeze)
             # fork: workers inherit the imported parsers and start at once. Safe here
             # because the pipeline runs no threads (the CLI's progress bar refreshes
             # from the main thread) and workers never touch the database.

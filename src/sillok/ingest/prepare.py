@@ -34,7 +34,7 @@ class Prepared:
     parsed: Parsed
     language: str | None
     text_sha256: str | None
-    signature: bytes | None
+    signature: neardup.Signature | None
 
 
 def parse(data: bytes, name: str, limits: Limits) -> Parsed:
@@ -55,12 +55,11 @@ def parse(data: bytes, name: str, limits: Limits) -> Parsed:
 def derive(parsed: Parsed) -> Prepared:
     if parsed.status == "failed":
         return Prepared(parsed, None, None, None)
-    values = neardup.signature(parsed.text)
     return Prepared(
         parsed=parsed,
         language=detect_language(parsed.text) if parsed.text else None,
         text_sha256=sha256_bytes(parsed.text.encode("utf-8")),
-        signature=None if values is None else neardup.to_bytes(values),
+        signature=neardup.sign(parsed.text),
     )
 
 

@@ -46,18 +46,15 @@ class NearDuplicateIndex:
         self._holders: dict[int, list[str]] = {}
         self._held = 0
 
-    def record(self, conn: Connection, signed: list[tuple[str, bytes]]) -> None:
-        """Link each of ``signed`` (document id, signature as stored) to the documents,
-        stored or earlier in the batch, it nearly duplicates; then index the batch's
-        signatures."""
-        bands = {sha: neardup.band_buckets(values) for sha, values in signed}
-        stored = self._stored_holders(conn, {bucket for pairs in bands.values()
-                                             for _band, bucket in pairs})
+    def record(self, conn: Connection, signed: list[tuple[str, neardup.Signature]]) -> None:
+        """Link each of ``signed`` (document id, signature) to the documents, stored or
+        earlier in the batch, it nearly duplicates; then index the batch's signatures."""
+        stored = self._stored_holders(conn, {bucket for _sha, (_own, keys) in signed
+                                             for bucket in keys})
         values = self._load_signatures(conn, set().union(*stored.values()))
         batch: dict[int, list[str]] = {}
         pairs: list[dict[str, Any]] = []
-        for sha, own in signed:
-            keys = [bucket for _band, bucket in bands[sha]]
+        for sha, (own, keys) in signed:
             found: set[str] = set()
             for key in keys:
                 found.update(stored.get(key, ()), batch.get(key, ()))
@@ -75,10 +72,11 @@ class NearDuplicateIndex:
             values[sha] = own
         if pairs:
             conn.execute(near_duplicates.insert(), pairs)
-        conn.execute(signatures.insert(), [{"document_id": sha, "minhash": own}
-                                           for sha, own in signed])
+        db.insert_plain(conn, signatures, ("document_id", "minhash"),
+                        [(sha, own) for sha, (own, _keys) in signed])
         db.insert_plain(conn, minhash_bands, ("band", "bucket", "document_id"), [
-            (band, bucket, sha) for sha, _own in signed for band, bucket in bands[sha]])
+            (band, bucket, sha) for sha, (_own, keys) in signed
+            for band, bucket in enumerate(keys)])
         self._remember(values, batch)
 
     def forget(self) -> None:

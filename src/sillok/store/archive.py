@@ -132,10 +132,11 @@ class Archive:
         if final.exists():
             staged.unlink(missing_ok=True)
             return
-        if not staged.exists():
-            raise ArchiveError(f"original {sha256} is neither staged nor stored")
+        try:
+            os.chmod(staged, READ_ONLY)
+        except FileNotFoundError:
+            raise ArchiveError(f"original {sha256} is neither staged nor stored") from None
         self._mkdir(final.parent)
-        os.chmod(staged, READ_ONLY)
         os.replace(staged, final)
 
     def _mkdir(self, path: Path) -> None:
