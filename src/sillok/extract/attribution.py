@@ -38,6 +38,9 @@ _GOVERNMENT_SOURCES = re.compile(
 )
 _GOVERNMENT_HINT = re.compile(
     r"United|U\.S\.|US|American|South|Ministry|Unification|National|통일부|국가정보원|국정원|정부")
+# Each ``_HINT`` below holds literals of which every match of the pattern above it
+# contains one: the pattern, which ``re`` tries at every position, runs only where the
+# hint (scanned for fast) is found in the lower-cased text (DocContext.may_contain).
 _GOVERNMENT_IDS = {
     "both": ("us-government", "south-korean-government"),
     "us": ("us-government",),
@@ -50,6 +53,9 @@ _NOT_CREDITED_BEFORE = re.compile(
     r"\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
+_NOT_CREDITED_BEFORE_HINT = re.compile(
+    "to|urg|call|ask|before|against|member|cooperat|access|invit|visit|address|brief|"
+    "submitted|mandate|received|provided")
 # "The Special Rapporteur received information that …": the recipient is not the source
 _NOT_CREDITED_AFTER = re.compile(
     r"\s+(?:has\s+|had\s+|have\s+)?(?:received|was\s+(?:informed|told|unable)|were\s+told|"
@@ -69,6 +75,7 @@ _RELAYED_TO = re.compile(
     r"|소식통(?:은|이)[^.;\"“”]{0,20}$",
     re.IGNORECASE,
 )
+_RELAYED_TO_HINT = re.compile("told|said|speaking|소식통")
 _ANAPHOR = re.compile(
     r"""\b(?:
         (?:the|that|this|its|their|the\s+same|the\s+latest|the\s+new|the\s+\d{4})\s+
@@ -82,13 +89,20 @@ _ANAPHOR = re.compile(
     |(?:이|해당|같은|동|그)\s?(?:보고서|조사|백서|단체|기관|연구)|보고서는|백서는|조사에\s?따르면""",
     re.IGNORECASE | re.VERBOSE,
 )
+_ANAPHOR_HINT = re.compile(
+    "report|study|survey|paper|analysis|estimate|assessment|update|publication|findings|"
+    "investigation|database|index|research|dataset|prisoner|defector|interviewee|witness|"
+    "survivor|detainee|escapee|source|organi|group|ngo|institute|found|noted|said|stated|"
+    "documented|identified|counted|described|concluded|added|보고서|조사|백서|단체|기관|연구")
 _LOOKBACK_SENTENCES = 3
 # "이 수치는 …", "this figure …": the sentence says where its figure comes from
 _KO_THIS_FIGURE = re.compile(
     r"(?:이|그|해당)\s?(?:수치|추정치|숫자)|\b(?:this|that|the)\s+figure\b", re.IGNORECASE)
+_KO_THIS_FIGURE_HINT = re.compile("수치|추정치|숫자|figure")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CITING_BEFORE = re.compile(
     r"\b(?:citing|quoting|cited\s+by|quoted\s+by)\s+(?:the\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+_CITING_BEFORE_HINT = re.compile("citing|quoting|cited|quoted")
 _KO_CITED_AFTER = re.compile(
     r"[^.,\n]{0,25}?(?:을|를)\s?(?:그대로\s?|다시\s?)?(?:인용|재인용|옮긴|옮겨|따른|따랐)")
 # "South Korean officials cited": a government relaying another's estimate
@@ -99,10 +113,17 @@ _OWN_SOURCE = re.compile(
     r"former\s+prisoners|refugees|activists|groups)\b|언론|증언|탈북민|일부|소식통|단체",
     re.IGNORECASE,
 )
+_OWN_SOURCE_HINT = re.compile(
+    "media|press|defector|witness|source|others|testimony|some|estimates|prisoners|refugees|"
+    "activists|groups|언론|증언|탈북민|일부|소식통|단체")
 _HEAD_NOUN = re.compile(
     r"\b[Tt]he\s+(Commission|Office|Special\s+Rapporteur|Rapporteur|Council|Institute|"
     r"Foundation|Center|Centre|Department|Committee|Secretary-General|Database|Agency)\b"
 )
+# (case-sensitive, like _HEAD_NOUN: run on the text itself)
+_HEAD_NOUN_HINT = re.compile(
+    "Commission|Office|Rapporteur|Council|Institute|Foundation|Center|Centre|Department|"
+    "Committee|Secretary-General|Database|Agency")
 # The UN's own usage: in an OHCHR report "the Office" is OHCHR, in a COI report "the
 # Commission" is the COI, even where the full name never contains that word.
 _HEAD_DEFAULT = {
@@ -118,6 +139,7 @@ _FIRST_PERSON = re.compile(
     r"identified|believe))\b|우리\s?(?:단체|조사|자료|데이터)|본\s?(?:단체|연구원|센터)",
     re.IGNORECASE,
 )
+_FIRST_PERSON_HINT = re.compile(r"our|we|우리|본\s?(?:단체|연구원|센터)")
 
 
 def _government_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
@@ -174,14 +196,17 @@ def _credits_in(ctx: DocContext, span: Span) -> tuple[set[str], set[str]]:
     text = ctx.text
     mentions = ctx.within("organization", span.start, span.end)
     for i, mention in enumerate(mentions):
-        before = text[max(span.start, mention.start - 40):mention.start]
-        if _NOT_CREDITED_BEFORE.search(before) or _NOT_CREDITED_AFTER.match(
+        before_start = max(span.start, mention.start - 40)
+        before = text[before_start:mention.start]
+        if (ctx.may_contain(_NOT_CREDITED_BEFORE_HINT, before_start, mention.start)
+                and _NOT_CREDITED_BEFORE.search(before)) or _NOT_CREDITED_AFTER.match(
                 text, mention.end, span.end) or (i > 0 and _RELAYS_AFTER.match(
-                text, mention.end, span.end)) or _RELAYED_TO.search(
-                text, max(span.start, mention.start - 70), mention.start):
+                text, mention.end, span.end)) or ctx.search(
+                _RELAYED_TO, _RELAYED_TO_HINT, max(span.start, mention.start - 70), mention.start):
             continue
         credited.add(mention.id)
-        if _CITING_BEFORE.search(before):
+        if ctx.may_contain(_CITING_BEFORE_HINT, before_start, mention.start) and (
+                _CITING_BEFORE.search(before)):
             cited.add(mention.id)
             continue
         citation = _KO_CITED_AFTER.match(text, mention.end, span.end)
@@ -195,6 +220,8 @@ def _credits_in(ctx: DocContext, span: Span) -> tuple[set[str], set[str]]:
 def _by_head_noun(ctx: DocContext, sentence: Span) -> set[str]:
     """"The Commission estimates …": the organisation last named with that word."""
     found: set[str] = set()
+    if not _HEAD_NOUN_HINT.search(ctx.text, sentence.start, sentence.end):
+        return found
     for match in _HEAD_NOUN.finditer(ctx.text, sentence.start, sentence.end):
         if _NOT_CREDITED_BEFORE.search(ctx.text, max(sentence.start, match.start() - 40),
                                        match.start()) or _NOT_CREDITED_AFTER.match(
@@ -228,21 +255,21 @@ def credited_for(ctx: DocContext, sentence: Span, pos: int) -> list[str]:
         # "통일부가 … 8만~12만 명으로 적고 있는데, 이 수치는 통일연구원 추정치를 옮긴 것":
         # the source the sentence says it cites, whichever clause names it
         cited = _cited_in(ctx, sentence)
-        if cited and not _cited_in(ctx, clause) and _KO_THIS_FIGURE.search(
-                ctx.text, sentence.start, sentence.end):
+        if cited and not _cited_in(ctx, clause) and ctx.search(
+                _KO_THIS_FIGURE, _KO_THIS_FIGURE_HINT, sentence.start, sentence.end):
             return sorted(cited)
     if clause != sentence:
         credited = _named_in(ctx, clause)
         if credited:
             return sorted(credited)
-        if _OWN_SOURCE.search(ctx.text, clause.start, clause.end):
+        if ctx.search(_OWN_SOURCE, _OWN_SOURCE_HINT, clause.start, clause.end):
             return []  # "…, but some media put the figure at …": not the first source's
     credited = _named_in(ctx, sentence) or _by_head_noun(ctx, sentence)
     if credited:
         return sorted(credited)
-    if _FIRST_PERSON.search(ctx.text, sentence.start, sentence.end):
+    if ctx.search(_FIRST_PERSON, _FIRST_PERSON_HINT, sentence.start, sentence.end):
         return sorted(_first_person(ctx))
-    if not _ANAPHOR.search(ctx.text, sentence.start, sentence.end):
+    if not ctx.search(_ANAPHOR, _ANAPHOR_HINT, sentence.start, sentence.end):
         return []
     index = ctx.seg.sentence_index(sentence.start)
     paragraph = ctx.seg.sentence_paragraph[index]

@@ -31,7 +31,7 @@ from bisect import bisect_left
 from typing import Any
 
 from .attribution import credited_for
-from .context import BARE_TYPE, DocContext, find_word, match_before
+from .context import BARE_TYPE, FOLDS_TO_LATIN, DocContext, find_word, match_before
 from .measures import (
     FACILITIES,
     PEOPLE,
@@ -97,6 +97,12 @@ _SKIP_AFTER = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<![\d,.$])((?:19[3-9]\d|20[0-4]\d)s?)(?!\d|,\d)(?:\s*년)?")
+# Each ``_HINT`` below stands for the pattern above it: every match of the pattern
+# contains one of its literals. ``re`` scans fast for literals, where it tries a pattern
+# opening with a look-behind or ``\b``, or compiled with IGNORECASE, at every position;
+# so the pattern runs only where its hint is found (for IGNORECASE patterns in the
+# lower-cased text: DocContext.search).
+_YEAR_HINT = re.compile("19|20")
 # "2000 prisoners", "2000명": a count, though it looks like a year
 _COUNT_AFTER_YEAR = re.compile(
     r"\s?(?:명|곳)|\s(?:more\s+)?(?:people|persons|prisoners|inmates|detainees|individuals|"
@@ -128,6 +134,7 @@ _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6
 _AS_OF_CUE = re.compile(r"\b(?:as\s+of|as\s+at)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _REPORT_ANAPHOR = re.compile(r"\b(?:that|the|this)\s+(?:report|study|estimate)\b|보고서",
                              re.IGNORECASE)
+_REPORT_ANAPHOR_HINT = re.compile("report|study|estimate|보고서")
 _TOTAL_CUE = re.compile(
     r"\b(?:operat\w*|run|runs|running|exist\w*|there\s+(?:are|were|is|was|remain)|total|"
     r"number|estimat\w*|identif\w*|document\w*|known|maintain\w*|counted|counts|comprise\w*|"
@@ -136,6 +143,10 @@ _TOTAL_CUE = re.compile(
     r"|운영|가동|알려진|존재|있는|있다|있으며|있었|확인|파악|추정|모두|총",
     re.IGNORECASE,
 )
+_TOTAL_CUE_HINT = re.compile(
+    r"operat|run|exist|there|total|number|estimat|identif|document|known|maintain|count|"
+    r"compris|consist|network|system|located|active|remain|closed|built|held|hold|imprisoned|"
+    r"detained|운영|가동|알려진|존재|있|확인|파악|추정|모두|총")
 # People interviewed are a sample, not a count: "interviews with 508 defectors", "31명을 면담".
 _RESPONDENTS_BEFORE = re.compile(
     r"\b(?:interview(?:ed|s|ing)?(?:\s+with)?|surveyed|spoke\s+(?:to|with)|consulted|met\s+with|"
@@ -144,6 +155,14 @@ _RESPONDENTS_BEFORE = re.compile(
 )
 _KO_RESPONDENTS_BEFORE = re.compile(
     r"(?:응답자|면담자|증언자|조사\s?대상자|설문\s?참여자|면담\s?대상자)(?:는|은|가|이)?\s*(?:약\s*|모두\s*|총\s*)?$")
+# What a window must hold for the three patterns above to match at its end, tested first
+# (match_before tries a pattern at every word of the window, and before a Korean number
+# they hardly ever match). Every _SKIP_BEFORE branch ends, spaces aside, in a Latin letter
+# or one of these characters (keep them in step):
+_SKIP_BEFORE_ENDS = frozenset(".#$€£¥₩/§제역형")
+# _RESPONDENTS_BEFORE needs a Latin word (as IGNORECASE reads letters), and every
+# _KO_RESPONDENTS_BEFORE noun ends in 자.
+_LATIN_WORD = re.compile(f"[A-Za-z{''.join(FOLDS_TO_LATIN)}]{{3}}")
 _RESPONDENTS_AFTER = re.compile(
     r"\s*(?:여\s*)?명(?:의|을|를|과|와)?\s?(?:\S+\s)?(?:면담|인터뷰|조사|설문|증언|상대로|대상으로|심층)"
     r"|\s+(?:\w+\s+){0,2}(?:interviewed|surveyed|who\s+(?:were\s+)?interviewed|interviewees|"
@@ -162,12 +181,15 @@ _KO_FACILITY_AFTER = re.compile(
 _HEADLINE_END = re.compile(r"[.!?。다요][\"'”’)\]]*\s*$")
 _SUBSET = re.compile(r"\b(?:including|of\s+whom|among\s+(?:them|whom)|of\s+them)\b|중\s|가운데",
                      re.IGNORECASE)
+_SUBSET_HINT = re.compile(r"including|whom|them|중\s|가운데")
 _HAS_BEFORE = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CONTINUATION = re.compile(
     r"\b(?:estimates?|estimated|figures?|numbers?|counts?|tally|totals?|range[ds]?|gives|gave|"
     r"cited)\b|추정|규모",
     re.IGNORECASE,
 )
+_CONTINUATION_HINT = re.compile(
+    "estimate|figure|number|count|tally|total|range|gives|gave|cited|추정|규모")
 _BARE_END = re.compile(
     r"(?:\s+(?:in|for|by|as\s+of)\s+(?:19|20)\d\d|\s+in\s+(?:[a-z-]+\s+){0,2}[a-z-]+)?"
     r"\s*(?:명|곳)?\s*(?:[.,;:)\[\]]|(?:이다|으로|로|였다|에 달)|$)")
@@ -175,6 +197,7 @@ _BARE_END = re.compile(
 _ESTIMATE = re.compile(
     r"\b(?:estimat\w*|figures?|put\s+the\s+(?:figure|number|total))\b|추정|추산|수치|집계",
     re.IGNORECASE)
+_ESTIMATE_HINT = re.compile("estimat|figure|put|추정|추산|수치|집계")
 # "- Camp 14 (Kaechon): 15,000 (KINU, 2013)": a list line, a facility label, a bare figure
 _LIST_LINE = re.compile(r"[ \t]*(?:[-*•·–—▪]|\d{1,2}[.)])\s+")
 _ROW_END = re.compile(r"\s*(?:[(;,]|$)", re.MULTILINE)
@@ -240,13 +263,24 @@ def _is_not_a_count(ctx: DocContext, q: Quantity, sentence: Span) -> bool:
     for kind in ("facility", "facility_type", "organization"):
         if ctx.overlaps(kind, q.value_start, q.value_end):
             return True
-    if match_before(_SKIP_BEFORE, text, max(sentence.start, q.start - 30), q.start):
+    window = max(sentence.start, q.start - 30)
+    if _may_end_skip_before(text, window, q.start) and match_before(
+            _SKIP_BEFORE, text, window, q.start):
         return True
-    if q.korean and match_before(_KO_RESPONDENTS_BEFORE, text, max(sentence.start, q.start - 20),
-                                 q.start):
+    window = max(sentence.start, q.start - 20)
+    if q.korean and text.find("자", window, q.start) >= 0 and match_before(
+            _KO_RESPONDENTS_BEFORE, text, window, q.start):
         return True
-    return bool(match_before(_RESPONDENTS_BEFORE, text, max(sentence.start, q.start - 40),
-                             q.start))
+    window = max(sentence.start, q.start - 40)
+    if q.korean and not _LATIN_WORD.search(text, window, q.start):
+        return False
+    return bool(match_before(_RESPONDENTS_BEFORE, text, window, q.start))
+
+
+def _may_end_skip_before(text: str, start: int, pos: int) -> bool:
+    """Whether a _SKIP_BEFORE match in ``text[start:pos]`` may end at ``pos``."""
+    last = text[start:pos].rstrip()[-1:]
+    return bool(last) and (last in _SKIP_BEFORE_ENDS or (last.isascii() and last.isalpha()))
 
 
 def _as_of(ctx: DocContext, q: Quantity, sentence: Span) -> str | None:
@@ -258,6 +292,8 @@ def _as_of(ctx: DocContext, q: Quantity, sentence: Span) -> str | None:
             ctx.lowered, span.start, span.end) else None
         if relative is not None:
             return _years_ago(ctx, relative)
+        if not _YEAR_HINT.search(text, span.start, span.end):
+            continue
         years = [m for m in _YEAR.finditer(text, span.start, span.end)
                  if not (q.value_start <= m.start() < q.value_end) and not _event_year(
                      text, sentence, m)]
@@ -267,7 +303,8 @@ def _as_of(ctx: DocContext, q: Quantity, sentence: Span) -> str | None:
         index = ctx.seg.sentence_index(sentence.start)
         same_paragraph = index > 0 and (
             ctx.seg.sentence_paragraph[index - 1] == ctx.seg.sentence_paragraph[index])
-        if same_paragraph and _REPORT_ANAPHOR.search(text, sentence.start, sentence.end):
+        if same_paragraph and ctx.search(_REPORT_ANAPHOR, _REPORT_ANAPHOR_HINT, sentence.start,
+                                         sentence.end):
             previous = ctx.seg.sentences[index - 1]
             years = list(_YEAR.finditer(text, previous.start, previous.end))
         if not years:
@@ -335,9 +372,10 @@ def _is_total(ctx: DocContext, q: Quantity, counted: Counted, sentence: Span) ->
     """A count of facilities is a claim only when stated as a total ("operated six")."""
     text = ctx.text
     return bool(
-        _TOTAL_CUE.search(text, sentence.start, q.start)
+        ctx.search(_TOTAL_CUE, _TOTAL_CUE_HINT, sentence.start, q.start)
         or match_before(_HAS_BEFORE, text, max(sentence.start, q.start - 20), q.start)
-        or _TOTAL_CUE.search(text, counted.noun_end, min(sentence.end, counted.noun_end + 40))
+        or ctx.search(_TOTAL_CUE, _TOTAL_CUE_HINT, counted.noun_end,
+                      min(sentence.end, counted.noun_end + 40))
     )
 
 
@@ -414,7 +452,7 @@ def _topic_measure(ctx: DocContext, q: Quantity, sentence: Span,
     it takes that claim's measure and subject (the sentence's own facility first).
     """
     clause = ctx.clause_of(sentence, q.value_start)
-    if not _ESTIMATE.search(ctx.text, clause.start, clause.end):
+    if not ctx.search(_ESTIMATE, _ESTIMATE_HINT, clause.start, clause.end):
         return None
     if recent is not None and recent["measure"] != "facility-count":
         return recent["measure"], recent["subject"]
@@ -422,7 +460,7 @@ def _topic_measure(ctx: DocContext, q: Quantity, sentence: Span,
     if topic is None:
         return None
     types = ctx.within(BARE_TYPE, topic.start, topic.end)
-    subject = types[-1].id if types else fallback_type(ctx.text, topic.start, topic.end)
+    subject = types[-1].id if types else fallback_type(ctx, topic.start, topic.end)
     return "prisoner-population", subject
 
 
@@ -445,7 +483,8 @@ def _claims_in_sentence(ctx: DocContext, sentence: Span, previous: dict[str, Any
             last = out[-1] if out else previous or (
                 nearby if max(q.low or 0, q.high or 0) >= 1000 else None)
             if (last is not None and last["measure"] != "facility-count"
-                    and _CONTINUATION.search(text, sentence.start, q.value_start)
+                    and ctx.search(_CONTINUATION, _CONTINUATION_HINT, sentence.start,
+                                   q.value_start)
                     and _BARE_END.match(text, q.end, sentence.end)):
                 out.append(_claim(ctx, q, sentence, last["subject"], last["measure"]))
             continue
@@ -476,8 +515,8 @@ def _claims_in_sentence(ctx: DocContext, sentence: Span, previous: dict[str, Any
                 if topic is None:
                     continue
                 measure, topic_subject = topic
-            elif last is None or last["measure"] == "facility-count" or _SUBSET.search(
-                    text, previous_end, q.start):
+            elif last is None or last["measure"] == "facility-count" or ctx.search(
+                    _SUBSET, _SUBSET_HINT, previous_end, q.start):
                 continue
             else:
                 measure = last["measure"]
@@ -488,7 +527,7 @@ def _claims_in_sentence(ctx: DocContext, sentence: Span, previous: dict[str, Any
         if subject == "all" and topic_subject:
             subject = topic_subject
         elif subject == "all" and out and out[-1]["measure"] == measure and not says_whole(
-                text, previous_end, sentence.end):
+                ctx, previous_end, sentence.end):
             subject = out[-1]["subject"]  # "8만~12만 명으로 추정했고, … 13만 5천 명": the same
         if subject == "all" and measure in ("prisoner-population", "deaths"):
             subject = focal_facility(ctx, sentence) or subject

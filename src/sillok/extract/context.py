@@ -15,7 +15,7 @@ from functools import cache
 from operator import attrgetter
 from typing import NamedTuple, Protocol
 
-from .segment import Segmentation, Span, clause_around, clause_breaks
+from .segment import CLAUSE_BREAK_HINT, Segmentation, Span, clause_around, clause_breaks
 
 
 class MentionLike(Protocol):
@@ -85,17 +85,24 @@ def match_before(pattern: re.Pattern[str], text: str, lo: int, pos: int,
     return None
 
 
-@cache
 def _after_boundary(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """``[^x]BODY`` for a ``(?<![x])BODY`` pattern (None for any other pattern).
 
     ``re`` tries a pattern opening with a look-behind at every character of the
     text; one opening with a character class it scans for with a fast loop.
     """
-    found = _LEADING_NEGATIVE_LOOKBEHIND.match(pattern.pattern)
+    return _after_boundary_of(pattern.pattern, pattern.flags)
+
+
+# The derived patterns are cached by source, not by the compiled pattern: hashing a
+# compiled pattern hashes all of its compiled code (some 200 KB for the spellings) on
+# every call, where a string caches its hash.
+@cache
+def _after_boundary_of(source: str, flags: int) -> re.Pattern[str] | None:
+    found = _LEADING_NEGATIVE_LOOKBEHIND.match(source)
     if found is None:
         return None
-    return re.compile(f"[^{found.group(1)}]{pattern.pattern[found.end():]}", pattern.flags)
+    return re.compile(f"[^{found.group(1)}]{source[found.end():]}", flags)
 
 
 _LEADING_NEGATIVE_LOOKBEHIND = re.compile(r"\(\?<!\[([0-9a-z-]+)\]\)")
@@ -155,16 +162,23 @@ def _spans_after_boundary(pattern: re.Pattern[str], text: str) -> list[tuple[int
     return out
 
 
-@cache
 def _body_and_boundary(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(BODY, ``[x]``) of a ``(?<![x])BODY`` pattern."""
-    found = _LEADING_NEGATIVE_LOOKBEHIND.match(pattern.pattern)
+    return _body_and_boundary_of(pattern.pattern, pattern.flags)
+
+
+@cache  # by source, as _after_boundary_of
+def _body_and_boundary_of(source: str, flags: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    found = _LEADING_NEGATIVE_LOOKBEHIND.match(source)
     assert found is not None
-    return (re.compile(pattern.pattern[found.end():], pattern.flags),
-            re.compile(f"[{found.group(1)}]", pattern.flags))
+    return (re.compile(source[found.end():], flags), re.compile(f"[{found.group(1)}]", flags))
 
 
 _TOKEN = re.compile(r"[^\s(\[{“\"‘'«]\S*")  # opening brackets and quotes are skipped
+# Letters that IGNORECASE matches as Latin ones (ı and İ as i, ſ as s, the Kelvin sign as
+# k) but that lower-casing does not turn into them: with one of them in the text, a word
+# an IGNORECASE pattern finds may be missing from the lower-cased text (may_contain).
+FOLDS_TO_LATIN = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 class Located(NamedTuple):
@@ -191,6 +205,7 @@ class DocContext:
     _lowered: str | None = None
     # whether the text has a Hangul syllable, if the caller has looked (see has_hangul)
     hangul: bool | None = None
+    _plain_case: bool | None = None
 
     @property
     def has_hangul(self) -> bool:
@@ -205,6 +220,26 @@ class DocContext:
         if self._lowered is None:
             self._lowered = lower_same_length(self.text)
         return self._lowered
+
+    def may_contain(self, hint: re.Pattern[str], start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` may hold a match of a pattern ``hint`` stands for.
+
+        ``hint`` is a set of lower-case literals of which every match of the pattern
+        contains one, looked for in the lower-cased text: ``re`` scans fast for literals,
+        where it tries a pattern opening with ``\\b``, or compiled with IGNORECASE, at
+        every position (and in Korean text such a pattern hardly ever matches).
+        """
+        if self._plain_case is None:
+            self._plain_case = not any(c in self.text for c in FOLDS_TO_LATIN)
+        return not self._plain_case or hint.search(self.lowered, start, end) is not None
+
+    def search(self, pattern: re.Pattern[str], hint: re.Pattern[str], start: int,
+               end: int) -> re.Match[str] | None:
+        """``pattern.search(text, start, end)``, skipped when ``hint`` is not there
+        (every match of ``pattern`` contains one of its literals, see ``may_contain``)."""
+        if not self.may_contain(hint, start, end):
+            return None
+        return pattern.search(self.text, start, end)
 
     def __post_init__(self) -> None:
         for mention in sorted(self.mentions, key=attrgetter("start", "end")):
@@ -245,7 +280,9 @@ class DocContext:
         """:func:`~sillok.extract.segment.clause_of`, the breaks found once per sentence."""
         breaks = self._clause_breaks.get(sentence)
         if breaks is None:
-            breaks = self._clause_breaks[sentence] = clause_breaks(self.text, sentence)
+            breaks = clause_breaks(self.text, sentence) if self.may_contain(
+                CLAUSE_BREAK_HINT, sentence.start, sentence.end) else []
+            self._clause_breaks[sentence] = breaks
         return clause_around(sentence, breaks, pos)
 
     def sentence_of(self, offset: int) -> Span:

@@ -14,7 +14,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from operator import attrgetter
 from typing import Any
 
 from .attribution import government_mentions
@@ -138,14 +137,17 @@ def _vocabulary_organizations(found: list[Located], text: str,
     """
     parent, media = _organization_info()
     out: list[Located] = []
+    renamed = False
     for m in found:
         if m.kind == "organization":
             if m.id in media and not _credited_outlet(text, seg, m):
                 continue
             if m.id in parent:
                 m = Located(m.start, m.end, m.kind, parent[m.id])
+                renamed = True
         out.append(m)
-    return _unique_sorted(out)
+    # ``found`` is sorted and unique, and so is what is left of it unless an id changed
+    return _unique_sorted(out) if renamed else out
 
 
 def _unique_sorted(found: Iterable[Located]) -> list[Located]:
@@ -158,20 +160,26 @@ def _with_government_sources(found: list[Located], text: str) -> list[Located]:
     """Add "South Korean officials"-style credits the name linker does not list."""
     named = {(m.id, m.start) for m in found if m.kind == "organization"}
     extra = [m for m in government_mentions(text) if (m.id, m.start) not in named]
-    return _unique_sorted([*found, *extra])
+    return _unique_sorted([*found, *extra]) if extra else found  # ``found`` is sorted, unique
 
 
-def _grouped(found: list[Located], kind: str, text: str) -> list[dict[str, Any]]:
-    by_id: dict[str, list[Located]] = {}
+def _grouped(found: list[Located], text: str) -> dict[str, list[dict[str, Any]]]:
+    """The output's mention lists, by field: one entry per id, sorted by id.
+
+    ``found`` is sorted by (start, end, …), so each id's mentions come in text order.
+    """
+    by_kind: dict[str, dict[str, list[Located]]] = {kind: {} for kind in MENTION_KINDS}
     for m in found:
-        if m.kind == kind:
-            by_id.setdefault(m.id, []).append(m)
-    return [
-        {"id": ident,
-         "mentions": [{"start": m.start, "end": m.end, "text": text[m.start:m.end]}
-                      for m in sorted(by_id[ident], key=attrgetter("start", "end"))]}
-        for ident in sorted(by_id)
-    ]
+        by_kind[m.kind].setdefault(m.id, []).append(m)
+    return {
+        field: [
+            {"id": ident,
+             "mentions": [{"start": m.start, "end": m.end, "text": text[m.start:m.end]}
+                          for m in by_kind[kind][ident]]}
+            for ident in sorted(by_kind[kind])
+        ]
+        for kind, field in MENTION_KINDS.items()
+    }
 
 
 def _claim_order(claim: dict[str, Any]) -> tuple[Any, ...]:
@@ -218,8 +226,7 @@ def extract_text(
         "published": published,
         "publisher": publisher,
     }
-    for kind, field in MENTION_KINDS.items():
-        record[field] = _grouped(found, kind, text)
+    record.update(_grouped(found, text))
     record["violations"] = violations_output(ctx, find_violations(ctx))
     record["claims"] = claims
     return record

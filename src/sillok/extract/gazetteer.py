@@ -153,7 +153,7 @@ def _tokens(matcher: Spellings, folded: str, lowered: str, hangul: bool | None) 
 
 def _foreign_before(folded: str, start: int) -> bool:
     """Is the word before ``start`` a foreign country ("Chinese police")?"""
-    words = folded[max(0, start - 40) : start].split()[-4:]
+    words = folded[max(0, start - 40) : start].rsplit(None, 4)[-4:]  # the last four words
     while words and words[-1].lower() in _QUALIFIERS:
         words.pop()
     if not words:

@@ -99,6 +99,9 @@ _KO_BEFORE = re.compile(
     r"(?P<workers>노동자|근로자)|(?P<people>탈북민|탈북자|주민|여성|아동|주민들))\s*(?:들)?(?:은|는|이|가)?\s*(?:의\s*)?(?:수(?:는|가|를)?|규모(?:는|가)?|"
     r"총\s?수|인원(?:은|이)?)?\s*(?:약|대략|최소|최대)?\s*$"
 )
+# every _KO_BEFORE match has one of these (found fast, where _KO_BEFORE is tried everywhere)
+_KO_BEFORE_HINT = re.compile(
+    "사망|희생자|숨진|죽은|처형된|수감|수용|정치범|재소자|구금자|노동자|근로자|탈북|주민|여성|아동")
 
 # Cue patterns run on the lower-cased text; they open with literals (fast to scan) and
 # the word start of a Latin match is checked by the caller.
@@ -137,6 +140,23 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"custody)|behind\s+bars|serving|there\s+(?:are|were|is|was|remain(?:ed)?))\b"
         r"|수감(?!자들)|수용(?!소|자들)|구금|갇혀|갇힌|갇혔|억류|감금")),
 )
+# Literals of which every match of the cue contains one. ``re`` scans fast for a set of
+# literals, but tries a cue (its first words sit in a group) at every position.
+_CUE_HINTS = {
+    "detained-abroad": re.compile(
+        r"detained|held|arrested|jailed|imprisoned|custody|detention|stranded|awaiting|chinese|"
+        r"russian|lao|vietnamese|thai|중국|송환"),
+    "repatriated-persons": re.compile(r"repatriat|return|sent|deport|handed|refoule|송환|북송"),
+    "deaths": re.compile(
+        r"die|dying|dead|death|killed|executed|perished|fatalities|lives|shot|gunned|hanged|"
+        r"사망|숨|죽|처형|아사|목숨|총살|사살|교수형"),
+    "forced-labourers": re.compile(
+        r"forc|mobili|slave|conscripted|compulsory|overseas|labo|abroad|강제|노예|동원|해외"),
+    "prisoner-population": re.compile(
+        r"held|hold|imprisoned|detained|incarcerated|confined|interned|jailed|population|house|"
+        r"locked|sent|remain|camp|prison|kwanliso|kyohwaso|detention|custody|bars|serving|there|"
+        r"수감|수용|구금|갇|억류|감금"),
+}
 _KO_ABROAD = re.compile(
     r"(?:중국|러시아|라오스|베트남|태국|몽골|제3국|해외)(?!에서\s?(?:강제)?\s?(?:송환|북송))"
 )
@@ -196,7 +216,7 @@ def counted_korean(text: str, pos: int, end: int, before: str,
     ``before`` is ``text[before_start:number start]``.
     """
     match = _KO_COUNTER.match(text, pos, end)
-    prior = _KO_BEFORE.search(before)
+    prior = _KO_BEFORE.search(before) if _KO_BEFORE_HINT.search(before) else None
     if prior is not None:
         noun_end = match.end() if match else pos
         noun_start = before_start + prior.start() if before_start >= 0 else -1
@@ -234,7 +254,8 @@ def counted_before(text: str, start: int, pos: int) -> Counted | None:
 
 def mentions_prisoners(lowered: str, start: int, end: int) -> bool:
     """Whether ``lowered[start:end]`` says that people are held ("갇혀", "imprisoned")."""
-    return _CUES[-1][1].search(lowered, start, end) is not None
+    return (_CUE_HINTS["prisoner-population"].search(lowered, start, end) is not None
+            and _CUES[-1][1].search(lowered, start, end) is not None)
 
 
 _PRISONER_NOUN = re.compile(
@@ -248,7 +269,8 @@ def mentions_prisoner_noun(lowered: str, start: int, end: int) -> bool:
 
 def mentions_detention_abroad(lowered: str, start: int, end: int) -> bool:
     """Whether ``lowered[start:end]`` places people in detention abroad ("중국 공안에 붙잡혀")."""
-    return _CUES[0][1].search(lowered, start, end) is not None or (
+    return (_CUE_HINTS["detained-abroad"].search(lowered, start, end) is not None
+            and _CUES[0][1].search(lowered, start, end) is not None) or (
         _KO_HELD_ABROAD.search(lowered, start, end) is not None)
 
 
@@ -270,6 +292,8 @@ def choose_measure(lowered: str, counted: Counted, value_start: int, window_star
     hi = min(window_end, counted.noun_end + _MAX_CUE_DISTANCE)
     relative = None if korean else _RELATIVE.search(lowered, counted.noun_end, hi)
     for name, pattern in _CUES:
+        if not _CUE_HINTS[name].search(lowered, lo, hi):
+            continue
         for match in pattern.finditer(lowered, lo, hi):
             first = match.start()
             if first and lowered[first].isascii() and lowered[first - 1].isalnum():

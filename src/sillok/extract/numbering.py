@@ -76,8 +76,6 @@ _KO_LIST = re.compile(
     rf"{_KO_ITEM_SRC}(?:\s*\([^()\n]{{1,20}}\)|\))?)*"
 )
 _KO_ITEM = re.compile(_KO_ITEM_SRC)
-# scanning for "N호" first is several times faster than trying the list at every digit
-_KO_HO = re.compile(r"\d\s*호")
 _KO_ITEM_END = re.compile(_KO_ITEM_SRC + "$")
 _KO_DIGITS = re.compile(r"\d{1,3}")
 _KO_ORDINAL = re.compile(r"제\s*(\d{1,3})\s*(?=[\uac00-\ud7a3])")
@@ -138,14 +136,31 @@ def _more(folded: str, first: re.Match[str]) -> list[Item]:
 def korean_lists(folded: str) -> Iterator[re.Match[str]]:
     """Every Korean numbered list ("제14호(개천), 제15호(요덕)", "14·15·16호"), in order."""
     last = 0
-    for hit in _KO_HO.finditer(folded):
-        if hit.start() < last:
+    # looking for "N호" first is several times faster than trying the list at every digit
+    for hit_start, hit_end in _numbered_ho(folded):
+        if hit_start < last:
             continue
-        item = _KO_ITEM_END.search(folded, max(last, hit.start() - 30), hit.end())
+        item = _KO_ITEM_END.search(folded, max(last, hit_start - 30), hit_end)
         match = _KO_LIST.match(folded, item.start()) if item else None
         if match:
             last = match.end()
             yield match
+
+
+def _numbered_ho(folded: str) -> Iterator[tuple[int, int]]:
+    """The spans of ``\\d\\s*호`` in ``folded`` ("14호", "14 호"), in order.
+
+    Found from each 호 back: ``str.find`` scans for one character many times faster
+    than ``re`` scans for a class such as ``\\d``.
+    """
+    at = folded.find("호")
+    while at >= 0:
+        digit = at - 1
+        while digit >= 0 and folded[digit].isspace():  # what \s matches
+            digit -= 1
+        if digit >= 0 and folded[digit].isdecimal():  # what \d matches
+            yield digit, at + 1
+        at = folded.find("호", at + 1)
 
 
 def korean_items(folded: str, found: re.Match[str]) -> list[Item]:

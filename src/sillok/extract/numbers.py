@@ -30,7 +30,7 @@ import re
 from operator import attrgetter
 from typing import NamedTuple
 
-from .context import match_before
+from .context import FOLDS_TO_LATIN, match_before
 
 _WORD_VALUES = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -183,6 +183,8 @@ def _english_value(raw: str) -> float | None:
 
 
 def _korean_value(raw: str) -> float | None:
+    if raw.isdecimal():  # plain digits ("2013", "300"), most numbers: what _KO_PARTS reads
+        return float(raw)
     total = 0.0
     found = False
     for digits, unit in _KO_PARTS.findall(raw):
@@ -342,7 +344,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     stop = len(text) if end is None else end
     if _HAS_HANGUL.search(text, start, stop):
         found = _korean(text, start, stop)
-        if _HAS_LATIN_WORD.search(text, start, stop):  # "more than 80,000" in a Korean text
+        # "more than 80,000" in a Korean text
+        if _HAS_LATIN_WORD.search(text, start, stop) and _english_may_add(
+                text, start, stop, found):
             taken = [(q.value_start, q.value_end) for q in found]
             found.extend(q for q in _english(text, start, stop)
                          if not any(a < q.value_end and q.value_start < b for a, b in taken))
@@ -351,5 +355,24 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     return sorted(found, key=attrgetter("start", "end"))
 
 
+def _english_may_add(text: str, start: int, stop: int, korean: list[Quantity]) -> bool:
+    """Whether reading a Korean span as English can add to its ``korean`` quantities.
+
+    Only English numbers whose value no Korean quantity overlaps are added, and each
+    English value starts at a digit or a number word. Without a number word ("more than
+    five") that takes a digit outside every Korean value ("20~10": "10", read again).
+    """
+    span = text[start:stop]
+    if _NUMBER_WORD_SCAN.search(span.lower()) or any(c in span for c in FOLDS_TO_LATIN):
+        return True  # a number word (or letters that may hide one from the lower-case scan)
+    pos = start
+    for value_start, value_end in sorted((q.value_start, q.value_end) for q in korean):
+        if value_start > pos and _ANY_DIGIT.search(text, pos, value_start):
+            return True
+        pos = max(pos, value_end)
+    return _ANY_DIGIT.search(text, pos, stop) is not None
+
+
 _HAS_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HAS_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]{2}")  # a leading class: scanned for fast
+_ANY_DIGIT = re.compile(r"\d")

@@ -107,7 +107,11 @@ def _sentences_of_line(text: str, start: int, end: int) -> list[Span]:
     sent_start = start
     for match in _SENTENCE_END.finditer(text, start, end):
         cut = match.end()
-        if _ABBREVIATION.search(text, max(sent_start, match.start() - 12), match.start() + 1):
+        stop = match.start()
+        letter = text[stop - 1:stop]
+        # only a "." after a Latin letter can end an abbreviation ("…했다." never does)
+        if text[stop] == "." and letter.isascii() and letter.isalpha() and _ABBREVIATION.search(
+                text, max(sent_start, stop - 12), stop + 1):
             continue
         span = _trimmed(text, sent_start, cut)
         if span is not None:
@@ -123,6 +127,8 @@ _CLAUSE_BREAK = re.compile(
     r";|,?\s+(?:while|whereas|but|although|though)\s+|,(?:\[\d{1,3}\])?\s+and\s+(?=[A-Z])|(?:으며|으나|지만|는데|면서)\s*,?\s|며,\s|고,\s",
     re.IGNORECASE,
 )
+# literals of which every clause break contains one (on the lower-cased text)
+CLAUSE_BREAK_HINT = re.compile(r";|while|whereas|but|though|and|으며|으나|지만|는데|면서|며,|고,")
 
 
 def clause_of(text: str, sentence: Span, pos: int) -> Span:

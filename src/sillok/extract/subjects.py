@@ -31,6 +31,9 @@ from .segment import Span
 
 _INCLUDING = re.compile(r"\b(?:including|such\s+as|e\.g\.|among\s+them|namely|like)\b|:|포함",
                         re.IGNORECASE)
+# Each ``_HINT`` holds literals of which every match of the pattern above it contains one:
+# DocContext.search runs the pattern only where the hint is found in the lower-cased text.
+_INCLUDING_HINT = re.compile(r"including|such|e\.g\.|among|namely|like|:|포함")
 _SINGULAR_PLACE = re.compile(
     r"\b(?:the|this|that|same)\s+(?:\w+\s+)?(?:camp|facility|prison|site|kwanliso|kyohwaso|"
     r"centre|center|section)\b|\bthere\b|"
@@ -40,16 +43,22 @@ _SINGULAR_PLACE = re.compile(
     r"관리소)(?!들)|이\s(?:수용소|시설|교화소|관리소)(?!들)",
     re.IGNORECASE,
 )
+_SINGULAR_PLACE_HINT = re.compile(
+    r"camp|facility|prison|site|kwanliso|kyohwaso|cent|section|there|held|hold|house|contain|"
+    r"its|이곳|그곳|수용소|시설|교화소|관리소")
 _PLURAL_PLACE = re.compile(
     r"\b(?:the|these|those|such|its|their)\s+(?:\w+\s+)?(?:camps|facilities|prisons|centres|"
     r"centers|sites)\b|이들\s?(?:수용소|시설)|(?:수용소|관리소|교화소)들",
     re.IGNORECASE,
 )
+_PLURAL_PLACE_HINT = re.compile(
+    r"camps|facilities|prisons|centres|centers|sites|이들|수용소들|관리소들|교화소들")
 _IMPLICIT_PLACE = re.compile(
     r"\b(?:inmates|prisoners|detainees)\b|수감자|재소자|수감\s?인원|수용\s?인원|"
     r"(?:county|provincial|city)-level\s+\w+",
     re.IGNORECASE,
 )
+_IMPLICIT_PLACE_HINT = re.compile(r"inmates|prisoners|detainees|수감|재소자|수용|-level")
 _NUMBERED = re.compile(r"\b(?:No\.|Number|Camps?|Kwanliso|Kyohwaso)\s*(\d{1,2})\b|(\d{1,2})\s?호",
                        re.IGNORECASE)
 _COUNTRYWIDE = re.compile(
@@ -57,6 +66,7 @@ _COUNTRYWIDE = re.compile(
     r"throughout\s+the\s+country)\b|전국|북한\s?전역|북한\s?(?:내|전체)",
     re.IGNORECASE,
 )
+_COUNTRYWIDE_HINT = re.compile(r"north|nationwide|country|전국|북한")
 # "전체 수감자가 약 23만 2400명", "the total prison population", "overall": every place of
 # detention, not the facility named last
 _WHOLE = re.compile(
@@ -66,13 +76,16 @@ _WHOLE = re.compile(
     r"|전체\s?(?:수감자|수용자|재소자|정치범|수감\s?인원|구금자|규모)|총\s?수감자",
     re.IGNORECASE,
 )
+_WHOLE_HINT = re.compile(r"total|all|전체|총")  # "overall" has "all"
 _TOTAL = re.compile(r"\b(?:total|in\s+all|altogether|combined)\b|합계|총계", re.IGNORECASE)
+_TOTAL_HINT = re.compile(r"total|all|altogether|combined|합계|총계")
 _GENERIC_CAMPS = re.compile(r"\bcamps\b", re.IGNORECASE)
-_FALLBACK_TYPES: tuple[tuple[re.Pattern[str], str], ...] = (
+# (pattern, its hint, the facility type it names)
+_FALLBACK_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = (
     (re.compile(r"\bpolitical\s+(?:prisons?|prisoners?|detainees|camps?)\b|정치범",
-                re.IGNORECASE), "kwanliso"),
+                re.IGNORECASE), re.compile("political|정치범"), "kwanliso"),
     (re.compile(r"\b(?:re-?education|reform)\s+(?:through\s+labou?r\s+)?(?:prisons?|camps?)\b",
-                re.IGNORECASE), "kyohwaso"),
+                re.IGNORECASE), re.compile("education|reform"), "kyohwaso"),
 )
 _RECENT_WINDOW = 2000
 _KO_BARE_TYPE = re.compile(r"관리소|교화소|교양소|집결소|구류장|노동단련대|단련대")
@@ -98,10 +111,10 @@ def type_of(facility_id: str) -> str | None:
     return head if head and tail.isdigit() else None
 
 
-def fallback_type(text: str, start: int, end: int) -> str | None:
+def fallback_type(ctx: DocContext, start: int, end: int) -> str | None:
     """A facility type from phrases the name linker does not list."""
-    for pattern, type_id in _FALLBACK_TYPES:
-        if pattern.search(text, start, end):
+    for pattern, hint, type_id in _FALLBACK_TYPES:
+        if ctx.search(pattern, hint, start, end):
             return type_id
     return None
 
@@ -149,22 +162,22 @@ def _recent(ctx: DocContext, before: int, want_facility: bool, nearest: bool = F
             kind = _common_type(ctx.within("facility", listed.start, listed.end)) or kind
         if kind:
             candidates.append((last_facility.start, kind))
-    for pattern, type_id in _FALLBACK_TYPES:
-        for match in pattern.finditer(ctx.text, start, before):
-            candidates.append((match.start(), type_id))
+    for pattern, hint, type_id in _FALLBACK_TYPES:
+        if ctx.may_contain(hint, start, before):
+            candidates.extend((m.start(), type_id)
+                              for m in pattern.finditer(ctx.text, start, before))
     return max(candidates)[1] if candidates else None
 
 
 def _scope_end(ctx: DocContext, after: int, sentence: Span) -> int:
-    including = _INCLUDING.search(ctx.text, after, sentence.end)
+    including = ctx.search(_INCLUDING, _INCLUDING_HINT, after, sentence.end)
     return including.start() if including else sentence.end
 
 
 def people_subject(ctx: DocContext, value_end: int, noun_end: int, sentence: Span) -> str:
     """Subject of a count of people or deaths stated in ``sentence``."""
-    text = ctx.text
     clause = ctx.clause_of(sentence, value_end - 1)
-    if _WHOLE.search(text, clause.start, clause.end):
+    if ctx.search(_WHOLE, _WHOLE_HINT, clause.start, clause.end):
         return "all"  # "…, 전체 수감자는 약 23만 2400명": not the facility of the other clause
     scope_end = _scope_end(ctx, max(value_end, noun_end), sentence)
     facilities = ctx.within("facility", sentence.start, scope_end)
@@ -176,21 +189,21 @@ def people_subject(ctx: DocContext, value_end: int, noun_end: int, sentence: Spa
     if types:
         nearest = min(types, key=lambda m: abs(m.start - value_end))
         return _korean_back_reference(ctx, nearest, sentence) or nearest.id
-    found = fallback_type(text, sentence.start, scope_end)
+    found = fallback_type(ctx, sentence.start, scope_end)
     if found:
         return found
-    if _WHOLE.search(text, sentence.start, sentence.end):
+    if ctx.search(_WHOLE, _WHOLE_HINT, sentence.start, sentence.end):
         return "all"
-    if _SINGULAR_PLACE.search(text, sentence.start, sentence.end):
+    if ctx.search(_SINGULAR_PLACE, _SINGULAR_PLACE_HINT, sentence.start, sentence.end):
         return _recent(ctx, sentence.start, want_facility=True) or "all"
-    if _PLURAL_PLACE.search(text, sentence.start, sentence.end):
+    if ctx.search(_PLURAL_PLACE, _PLURAL_PLACE_HINT, sentence.start, sentence.end):
         return _recent(ctx, sentence.start, want_facility=False) or "all"
-    if _TOTAL.search(text, sentence.start, sentence.end):
+    if ctx.search(_TOTAL, _TOTAL_HINT, sentence.start, sentence.end):
         # "Total, operating camps: … 80,000–120,000 prisoners": all of the type, not the
         # facility named last
         return _recent(ctx, sentence.start, want_facility=False) or "all"
-    if _IMPLICIT_PLACE.search(text, sentence.start, sentence.end) and not _COUNTRYWIDE.search(
-            text, sentence.start, sentence.end):
+    if ctx.search(_IMPLICIT_PLACE, _IMPLICIT_PLACE_HINT, sentence.start, sentence.end) and not (
+            ctx.search(_COUNTRYWIDE, _COUNTRYWIDE_HINT, sentence.start, sentence.end)):
         # "inmates", "수감자": the place of this or the previous paragraph, not an older one
         start = _previous_paragraph_start(ctx, sentence.start)
         return _recent(ctx, sentence.start, want_facility=False, nearest=True,
@@ -207,7 +220,8 @@ def _korean_back_reference(ctx: DocContext, mention: Located, sentence: Span) ->
     """
     text = ctx.text
     if not _KO_BARE_TYPE.fullmatch(text, mention.start, mention.end) or not _KO_LOCATIVE.match(
-            text, mention.end) or _COUNTRYWIDE.search(text, sentence.start, sentence.end):
+            text, mention.end) or ctx.search(_COUNTRYWIDE, _COUNTRYWIDE_HINT, sentence.start,
+                                             sentence.end):
         return None
     start = _previous_paragraph_start(ctx, sentence.start)
     facilities = ctx.within("facility", start, sentence.start)
@@ -231,7 +245,7 @@ def facility_count_subject(ctx: DocContext, value_start: int, value_end: int, no
                            min(sentence.end, noun_end + 12))
     if types:
         return types[0].id
-    found = fallback_type(text, value_end, noun_end)
+    found = fallback_type(ctx, value_end, noun_end)
     if found:
         return found
     if korean:  # Korean lists come first: "관리소는 제14호(개천), … 등 4곳이다"
@@ -250,10 +264,10 @@ def facility_count_subject(ctx: DocContext, value_start: int, value_end: int, no
                 return kind
     if _GENERIC_CAMPS.search(text, value_end, noun_end):
         # "80,000 to 120,000 political prisoners were held in four large camps"
-        found = fallback_type(text, sentence.start, sentence.end)
+        found = fallback_type(ctx, sentence.start, sentence.end)
         if found:
             return found
-        if _TOTAL.search(text, sentence.start, sentence.end):  # "Total, operating camps: 4"
+        if ctx.search(_TOTAL, _TOTAL_HINT, sentence.start, sentence.end):  # "Total, … camps: 4"
             return _recent(ctx, sentence.start, want_facility=False) or "all"
     determiner = text[max(sentence.start, value_start - 12):value_start].lower()
     if re.search(r"\b(?:such|these|those)\s+$", determiner) or re.search(
@@ -262,10 +276,10 @@ def facility_count_subject(ctx: DocContext, value_start: int, value_end: int, no
     return "all"
 
 
-def says_whole(text: str, start: int, end: int) -> bool:
+def says_whole(ctx: DocContext, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` speaks of every place of detention ("전체 수감자")."""
-    return _WHOLE.search(text, start, end) is not None or _COUNTRYWIDE.search(
-        text, start, end) is not None
+    return ctx.search(_WHOLE, _WHOLE_HINT, start, end) is not None or ctx.search(
+        _COUNTRYWIDE, _COUNTRYWIDE_HINT, start, end) is not None
 
 
 def focal_facility(ctx: DocContext, sentence: Span) -> str | None:
@@ -276,7 +290,7 @@ def focal_facility(ctx: DocContext, sentence: Span) -> str | None:
     exactly one facility and no other place of detention, is about that facility.
     Not when the sentence is nationwide or names a facility type.
     """
-    if says_whole(ctx.text, sentence.start, sentence.end) or ctx.within(
+    if says_whole(ctx, sentence.start, sentence.end) or ctx.within(
             BARE_TYPE, sentence.start, sentence.end):
         return None
     index = ctx.seg.sentence_paragraph[ctx.seg.sentence_index(sentence.start)]
