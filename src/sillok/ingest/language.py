@@ -21,10 +21,3 @@ def detect_language(text: str) -> str | None:
     code, _score = py3langid.classify(sample)
     return str(code)
 
-
-def load_model() -> None:
-    """Load the classifier now (about a second), e.g. before forking ingest workers, so
-    that they share it instead of each loading its own."""
-    import py3langid
-
-    py3langid.classify("Sillok")

@@ -45,9 +45,17 @@ from ..store.tables import (
     runs,
     texts,
 )
-from . import language, neardup
+from . import neardup
 from .base import Child, Limits, Parsed
-from .prepare import Prepared, ReadFile, is_container, parse, prepare, prepare_files
+from .prepare import (
+    Prepared,
+    ReadFile,
+    is_container,
+    parse,
+    prepare,
+    prepare_files,
+    warm_up,
+)
 from .similar import NearDuplicateIndex
 from .textmeta import is_banner
 
@@ -567,7 +575,7 @@ def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
     with ExitStack() as stack:
         stack.enter_context(archive.ingest_lock())
         if workers > 1:
-            language.load_model()
+            warm_up(ingester.limits)
             # Forked workers share the parent's objects until the garbage collector
             # walks them (touching each one copies its memory page): frozen objects are
             # never walked. Unfrozen once the pool is gone.

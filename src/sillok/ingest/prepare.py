@@ -68,6 +68,20 @@ def prepare(data: bytes, name: str, limits: Limits) -> Prepared:
     return derive(parse(data, name, limits))
 
 
+_WARM_UP_PAGE = (
+    b"<html><head><title>Warm-up</title></head><body><article><p>This page is parsed "
+    b"once before the ingest workers start, so that they share the parser, the language "
+    b"model and the near-duplicate hashing that the first page needs.</p></article>"
+    b"</body></html>")
+
+
+def warm_up(limits: Limits) -> None:
+    """Prepare a small built-in page: imports the HTML parser's libraries and loads the
+    language and MinHash models (about 0.6 s of CPU). Done before forking ingest workers,
+    they inherit all of it instead of each paying for it on its first page."""
+    prepare(_WARM_UP_PAGE, "warm-up.html", limits)
+
+
 @dataclass
 class ReadFile:
     """A file an ingest worker read, staged and prepared."""
