@@ -35,6 +35,9 @@ HINTED = {
     "claims subset": (claims._SUBSET, claims._SUBSET_HINT, True),
     "claims continuation": (claims._CONTINUATION, claims._CONTINUATION_HINT, True),
     "claims estimate": (claims._ESTIMATE, claims._ESTIMATE_HINT, True),
+    "claims respondents": (claims._RESPONDENTS_BEFORE, claims._LATIN_WORD, False),
+    "claims korean respondents": (claims._KO_RESPONDENTS_BEFORE, claims._KO_RESPONDENTS_HINT,
+                                  False),
     "subjects including": (subjects._INCLUDING, subjects._INCLUDING_HINT, True),
     "subjects singular place": (subjects._SINGULAR_PLACE, subjects._SINGULAR_PLACE_HINT, True),
     "subjects plural place": (subjects._PLURAL_PLACE, subjects._PLURAL_PLACE_HINT, True),
@@ -60,7 +63,8 @@ HINTED = {
        for name, pattern in measures._CUES},
     "segment clause break": (segment._CLAUSE_BREAK, segment.CLAUSE_BREAK_HINT, True),
     "negation korean cue": (negation._KO_POST_CUE, negation._KO_POST_HINT, False),
-    "negation korean not reported": (negation._KO_NOT_REPORTED, re.compile("다는"), False),
+    "negation korean not reported": (negation._KO_NOT_REPORTED,
+                                     re.compile(negation._KO_NOT_REPORTED_HINT), False),
 }
 
 

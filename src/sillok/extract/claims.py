@@ -163,6 +163,7 @@ _SKIP_BEFORE_ENDS = frozenset(".#$€£¥₩/§제역형")
 # _RESPONDENTS_BEFORE needs a Latin word (as IGNORECASE reads letters), and every
 # _KO_RESPONDENTS_BEFORE noun ends in 자.
 _LATIN_WORD = re.compile(f"[A-Za-z{''.join(FOLDS_TO_LATIN)}]{{3}}")
+_KO_RESPONDENTS_HINT = re.compile("자")
 _RESPONDENTS_AFTER = re.compile(
     r"\s*(?:여\s*)?명(?:의|을|를|과|와)?\s?(?:\S+\s)?(?:면담|인터뷰|조사|설문|증언|상대로|대상으로|심층)"
     r"|\s+(?:\w+\s+){0,2}(?:interviewed|surveyed|who\s+(?:were\s+)?interviewed|interviewees|"
@@ -268,7 +269,7 @@ def _is_not_a_count(ctx: DocContext, q: Quantity, sentence: Span) -> bool:
             _SKIP_BEFORE, text, window, q.start):
         return True
     window = max(sentence.start, q.start - 20)
-    if q.korean and text.find("자", window, q.start) >= 0 and match_before(
+    if q.korean and _KO_RESPONDENTS_HINT.search(text, window, q.start) and match_before(
             _KO_RESPONDENTS_BEFORE, text, window, q.start):
         return True
     window = max(sentence.start, q.start - 40)

@@ -252,10 +252,18 @@ def counted_before(text: str, start: int, pos: int) -> Counted | None:
     return Counted(PEOPLE, pos)
 
 
+_CUE_BY_NAME = dict(_CUES)
+
+
+def _cue_in(name: str, lowered: str, start: int, end: int) -> bool:
+    """Whether the cue ``name`` occurs in ``lowered[start:end]`` (its hint checked first)."""
+    return (_CUE_HINTS[name].search(lowered, start, end) is not None
+            and _CUE_BY_NAME[name].search(lowered, start, end) is not None)
+
+
 def mentions_prisoners(lowered: str, start: int, end: int) -> bool:
     """Whether ``lowered[start:end]`` says that people are held ("갇혀", "imprisoned")."""
-    return (_CUE_HINTS["prisoner-population"].search(lowered, start, end) is not None
-            and _CUES[-1][1].search(lowered, start, end) is not None)
+    return _cue_in("prisoner-population", lowered, start, end)
 
 
 _PRISONER_NOUN = re.compile(
@@ -269,8 +277,7 @@ def mentions_prisoner_noun(lowered: str, start: int, end: int) -> bool:
 
 def mentions_detention_abroad(lowered: str, start: int, end: int) -> bool:
     """Whether ``lowered[start:end]`` places people in detention abroad ("중국 공안에 붙잡혀")."""
-    return (_CUE_HINTS["detained-abroad"].search(lowered, start, end) is not None
-            and _CUES[0][1].search(lowered, start, end) is not None) or (
+    return _cue_in("detained-abroad", lowered, start, end) or (
         _KO_HELD_ABROAD.search(lowered, start, end) is not None)
 
 

@@ -88,6 +88,7 @@ _KO_NOT_REPORTED = re.compile(
     r"(?:증언|보고|증거|정황|사실|진술|목격담)(?:은|는|이|가|도)?\s?"
     r"(?:없|확인되지\s?않|나오지\s?않|발견되지\s?않)"
 )
+_KO_NOT_REPORTED_HINT = "다는"  # in every _KO_NOT_REPORTED match
 # every _KO_POST_CUE match has one of these (looked for first: far cheaper than the cue)
 _KO_POST_HINT = re.compile(r"없|않|아니|부인|부정|사실무근|금지|방지|근절|폐지|못")
 _KO_BOUNDARY = re.compile(r"지만|으나|는데|면서|며,")
@@ -113,7 +114,7 @@ class Negations:
         text, lowered = self.text, self.lowered
         if _is_hangul(text[start]):
             following = text[end:min(sentence_end, end + 40)]
-            if "다는" in following and _KO_NOT_REPORTED.match(following):
+            if _KO_NOT_REPORTED_HINT in following and _KO_NOT_REPORTED.match(following):
                 return True
             after = following[:20]
             if not _KO_POST_HINT.search(after):
