@@ -32,6 +32,15 @@ _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "20")
 _CONFIG.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
 
+# How Sillok calls ``trafilatura.bare_extraction`` (bench/ingest.py times it alone with
+# the same options).
+EXTRACTION_OPTIONS: dict[str, Any] = dict(
+    with_metadata=True, include_comments=False, include_tables=True, include_images=False,
+    include_links=False, favor_recall=True, config=_CONFIG,
+    # the page's own date (metadata, byline), never a guess from "© 2024" in a footer
+    date_extraction_params={"extensive_search": False, "original_date": True},
+)
+
 
 def _declared_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:4096])
@@ -47,12 +56,7 @@ def _paragraphs(text: str) -> str:
 def parse_html(data: bytes, name: str, limits: Limits) -> Parsed:
     """Main text and metadata of a saved web page."""
     markup, encoding = decode_text(data, _declared_charset(data))
-    result = trafilatura.bare_extraction(
-        markup, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, include_links=False, favor_recall=True, config=_CONFIG,
-        # the page's own date (metadata, byline), never a guess from "© 2024" in a footer
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    result = trafilatura.bare_extraction(markup, **EXTRACTION_OPTIONS)
     info: dict[str, Any] = {}
     if isinstance(result, dict):
         info = result
