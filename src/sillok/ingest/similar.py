@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, bindparam, select
 
 from ..store import db
@@ -48,28 +49,40 @@ class NearDuplicateIndex:
 
     def record(self, conn: Connection, signed: list[tuple[str, neardup.Signature]]) -> None:
         """Link each of ``signed`` (document id, signature) to the documents, stored or
-        earlier in the batch, it nearly duplicates; then index the batch's signatures."""
+        earlier in the batch, it nearly duplicates; then index the batch's signatures.
+
+        Each pair is found once, when its later document comes, and linked both ways.
+        """
         stored = self._stored_holders(conn, {bucket for _sha, (_own, keys) in signed
                                              for bucket in keys})
-        values = self._load_signatures(conn, set().union(*stored.values()))
+        self._load_signatures(conn, set().union(*stored.values()))
+        # From here on every candidate's signature is in the cache: the stored candidates'
+        # were just loaded, and each batch document's goes in once it has been compared
+        # (_remember then trims the cache to its bound). Reading them from there spares a
+        # dict of the batch's thousands of signatures.
+        values = self._signatures
         batch: dict[int, list[str]] = {}
-        pairs: list[dict[str, Any]] = []
-        for sha, (own, keys) in signed:
+        matches: list[tuple[int, str, float]] = []  # (position in the batch, other, score)
+        for position, (sha, (own, keys)) in enumerate(signed):
             found: set[str] = set()
             for key in keys:
                 found.update(stored.get(key, ()), batch.get(key, ()))
             found.discard(sha)
             if found:
-                others = sorted(found)
-                scores = neardup.similarities(own, b"".join([values[o] for o in others]))
-                for other, score in zip(others, scores.tolist(), strict=True):
-                    if score >= neardup.THRESHOLD:
-                        percent = round(score * 100)
-                        pairs += [{"document_id": sha, "other_id": other, "similarity": percent},
-                                  {"document_id": other, "other_id": sha, "similarity": percent}]
+                # Compared in set order (sorting thousands of ids per batch cost more than
+                # comparing them); the few matches are sorted below, for a stable insert.
+                others = list(found)
+                scores = neardup.similarities(own, b"".join(map(values.__getitem__, others)))
+                matches += [(position, others[index], scores[index]) for index in
+                            np.flatnonzero(scores >= neardup.THRESHOLD).tolist()]
             for key in keys:  # the documents after it in the batch are compared with it
                 batch.setdefault(key, []).append(sha)
             values[sha] = own
+        pairs: list[dict[str, Any]] = []
+        for position, other, score in sorted(matches):
+            sha, percent = signed[position][0], round(float(score) * 100)
+            pairs += [{"document_id": sha, "other_id": other, "similarity": percent},
+                      {"document_id": other, "other_id": sha, "similarity": percent}]
         if pairs:
             conn.execute(near_duplicates.insert(), pairs)
         db.insert_plain(conn, signatures, ("document_id", "minhash"),
@@ -77,7 +90,7 @@ class NearDuplicateIndex:
         db.insert_plain(conn, minhash_bands, ("band", "bucket", "document_id"), [
             (band, bucket, sha) for sha, (_own, keys) in signed
             for band, bucket in enumerate(keys)])
-        self._remember(values, batch)
+        self._remember(batch)
 
     def forget(self) -> None:
         """Drop what is in memory (after a rolled-back transaction, say)."""
@@ -91,8 +104,8 @@ class NearDuplicateIndex:
         missing = sorted(buckets - found.keys())
         fetched: dict[int, list[str]] = {}
         for start in range(0, len(missing), _CHUNK):
-            listed = ",".join(str(int(bucket)) for bucket in missing[start:start + _CHUNK])
-            for bucket, other in conn.exec_driver_sql(_HOLDERS.format(listed)):
+            listed = ",".join(map(str, map(int, missing[start:start + _CHUNK])))
+            for bucket, other in conn.exec_driver_sql(_HOLDERS.format(listed)).fetchall():
                 fetched.setdefault(bucket, []).append(other)
         for bucket, holders in fetched.items():
             self._holders[bucket] = holders
@@ -100,18 +113,16 @@ class NearDuplicateIndex:
         found.update(fetched)
         return found
 
-    def _load_signatures(self, conn: Connection, wanted: set[str]) -> dict[str, bytes]:
-        found = {sha: self._signatures[sha] for sha in wanted if sha in self._signatures}
-        missing = sorted(wanted - found.keys())
+    def _load_signatures(self, conn: Connection, wanted: set[str]) -> None:
+        """Read into the cache the signatures of ``wanted`` documents it lacks."""
+        missing = sorted(wanted.difference(self._signatures))
         for start in range(0, len(missing), _CHUNK):
-            found.update((sha, bytes(minhash)) for sha, minhash in conn.execute(
-                _SIGNATURES, {"ids": missing[start:start + _CHUNK]}))
-        return found
+            self._signatures.update((sha, bytes(minhash)) for sha, minhash in conn.execute(
+                _SIGNATURES, {"ids": missing[start:start + _CHUNK]}).fetchall())
 
-    def _remember(self, values: dict[str, bytes], batch: dict[int, list[str]]) -> None:
-        """Keep the batch's signatures and holders (a remembered bucket must list every
-        document in it), dropping the oldest entries beyond the bounds."""
-        self._signatures.update(values)
+    def _remember(self, batch: dict[int, list[str]]) -> None:
+        """Add the batch's documents to the buckets held (a remembered bucket must list
+        every document in it), dropping the oldest entries beyond the bounds."""
         while len(self._signatures) > self._signature_limit:
             del self._signatures[next(iter(self._signatures))]
         for bucket, added in batch.items():
