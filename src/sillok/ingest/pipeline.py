@@ -7,7 +7,8 @@ gone) does.
 
 Order of writes for one document, chosen so that ``kill -9`` at any point leaves
 an archive that verifies clean and a re-run completes it without duplicates:
-the original goes to staging; one transaction records the document, its text,
+the original goes to staging and onto the disk (a worker's originals with one syncfs
+per batch, where Linux has it); one transaction records the document, its text,
 its near-duplicate links, the item and the custody event; the original moves
 into the object store; then its children follow, and the parent is marked
 complete. A parent left incomplete is re-parsed on the next run.
@@ -309,7 +310,8 @@ class Ingester:
         self.archive.staging_dir.mkdir(parents=True, exist_ok=True)
         self._window.append((chunk, self.pool.submit(
             prepare_files, [path for _source, path, _size in chunk], self.limits,
-            self.archive.staging_dir, self.archive.objects_dir)))
+            self.archive.staging_dir, self.archive.objects_dir,
+            sync=not self.archive.stages_unsynced)))
 
     def _take_chunk(self) -> None:
         chunk, job = self._window.popleft()
@@ -354,6 +356,8 @@ class Ingester:
         batch, self._batch, self._batch_shas = self._batch, [], set()
         if not batch:
             return
+        if any(isinstance(origin, Path) for _entry, origin in batch):
+            self.archive.sync_staging()  # the workers' originals, before their rows commit
         try:
             with self.archive.writer() as conn:
                 self._store(conn, [entry for entry, _origin in batch])

@@ -70,15 +70,16 @@ def prepare(data: bytes, name: str, limits: Limits) -> Prepared:
 
 _WARM_UP_PAGE = (
     b"<html><head><title>Warm-up</title></head><body><article><p>This page is parsed "
-    b"once before the ingest workers start, so that they share the parser, the language "
-    b"model and the near-duplicate hashing that the first page needs.</p></article>"
+    b"once before the ingest workers start, so that they share the parser and the "
+    b"near-duplicate hashing that the first page needs.</p></article>"
     b"</body></html>")
 
 
 def warm_up(limits: Limits) -> None:
-    """Prepare a small built-in page: imports the HTML parser's libraries and loads the
-    language and MinHash models (about 0.6 s of CPU). Done before forking ingest workers,
-    they inherit all of it instead of each paying for it on its first page."""
+    """Prepare a small built-in page: imports the HTML parser's libraries and the
+    MinHash library, and computes its permutations (about 0.6 s of CPU). Done before
+    forking ingest workers, they inherit all of it instead of each paying for it on its
+    first page."""
     prepare(_WARM_UP_PAGE, "warm-up.html", limits)
 
 
@@ -91,12 +92,13 @@ class ReadFile:
     prepared: Prepared
 
 
-def prepare_files(paths: list[Path], limits: Limits, staging_dir: Path, objects_dir: Path
-                  ) -> list[ReadFile | None]:
+def prepare_files(paths: list[Path], limits: Limits, staging_dir: Path, objects_dir: Path,
+                  *, sync: bool = True) -> list[ReadFile | None]:
     """Read, hash, stage and :func:`prepare` each file, in an ingest worker.
 
-    Staging here means originals are written and synced in parallel with parsing, and
-    the bytes never travel between processes. None for a file the main process must
+    Staging here means originals are written (and synced, unless ``sync`` is False and
+    the writer syncs the staging area itself) in parallel with parsing, and the bytes
+    never travel between processes. None for a file the main process must
     take itself: unreadable, a container (its members need the database), or bytes
     already in the object store (a duplicate, recorded as such without parsing).
     """
@@ -111,7 +113,7 @@ def prepare_files(paths: list[Path], limits: Limits, staging_dir: Path, objects_
         if is_container(data, path.name) or object_path(objects_dir, digest).exists():
             out.append(None)
             continue
-        stage_file(staging_dir, digest, data)
+        stage_file(staging_dir, digest, data, sync=sync)
         out.append(ReadFile(digest, len(data), prepare(data, path.name, limits)))
     return out
 

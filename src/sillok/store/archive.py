@@ -19,14 +19,16 @@ object store always agree.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import logging
 import os
 import stat
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, select
 
@@ -43,18 +45,39 @@ READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 _HELD_LOCKS: set[str] = set()
 
 
-def stage_file(staging_dir: Path, digest: str, data: bytes) -> None:
-    """Write ``data`` durably to ``staging_dir/digest`` (whole or not at all).
+def stage_file(staging_dir: Path, digest: str, data: bytes, *, sync: bool = True) -> None:
+    """Write ``data`` to ``staging_dir/digest`` (whole or not at all), durably unless
+    ``sync`` is False: then :meth:`Archive.sync_staging` must run before the original is
+    recorded.
 
-    Ingest workers call this too, so that originals are written and synced in parallel
-    with parsing; only the main process moves them into the object store.
+    Ingest workers call this too, so that originals are written in parallel with
+    parsing; only the main process moves them into the object store.
     """
     tmp = staging_dir / f"{digest}.partial"
     with open(tmp, "wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if sync:
+            handle.flush()
+            os.fsync(handle.fileno())
     os.replace(tmp, staging_dir / digest)
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2): everything written to one file system, on disk in one call."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    syncfs.argtypes, syncfs.restype = [ctypes.c_int], ctypes.c_int
+    return cast("Callable[[int], int]", syncfs)
+
+
+# An fsync per staged original cost an ingest worker about 0.5 ms of CPU per page, as
+# much as a fifth of parsing it; one syncfs per batch of originals costs a fraction.
+# Where there is no syncfs, each original is synced as it is staged.
+_SYNCFS = _load_syncfs()
 
 
 def object_path(objects_dir: Path, sha256: str) -> Path:
@@ -73,7 +96,8 @@ class Archive:
         self.staging_dir = self.root / "staging"
         self.anchor_path = self.root / "custody.head"
         self.audit_anchor_path = self.root / audit.ANCHOR_FILE
-        self._made_dirs: set[Path] = set()
+        self._staging, self._objects = str(self.staging_dir), str(self.objects_dir)
+        self._made_dirs: set[str] = set()
 
     # -- transactions -------------------------------------------------------------------
 
@@ -121,27 +145,51 @@ class Archive:
         digest = sha256 or sha256_bytes(data)
         if self.has_object(digest):
             return digest
-        self._mkdir(self.staging_dir)
+        self._mkdir(self._staging)
         stage_file(self.staging_dir, digest, data)
         return digest
 
+    @property
+    def stages_unsynced(self) -> bool:
+        """True when ingest workers may stage originals without syncing each one, because
+        :meth:`sync_staging` syncs them all at once before they are recorded."""
+        return _SYNCFS is not None
+
+    def sync_staging(self) -> None:
+        """Put every original staged so far on disk (one syncfs of the archive's file
+        system); a no-op where each staged original was synced as it was written."""
+        if _SYNCFS is None:
+            return
+        folder = os.open(self._staging, os.O_RDONLY)
+        try:
+            if _SYNCFS(folder) != 0:
+                error = ctypes.get_errno()
+                raise ArchiveError(f"cannot write the staged originals in {self._staging} "
+                                   f"to disk: {os.strerror(error)}")
+        finally:
+            os.close(folder)
+
     def publish(self, sha256: str) -> None:
         """Move a committed original from staging into the object store, read-only."""
-        staged = self.staging_dir / sha256
-        final = self.object_path(sha256)
-        if final.exists():
-            staged.unlink(missing_ok=True)
+        # Plain strings: this runs for every original ingested, and pathlib's joins cost
+        # as much as the system calls.
+        staged = os.path.join(self._staging, sha256)
+        folder = os.path.join(self._objects, sha256[:2], sha256[2:4])
+        final = os.path.join(folder, sha256)
+        if os.path.exists(final):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(staged)
             return
         try:
             os.chmod(staged, READ_ONLY)
         except FileNotFoundError:
             raise ArchiveError(f"original {sha256} is neither staged nor stored") from None
-        self._mkdir(final.parent)
+        self._mkdir(folder)
         os.replace(staged, final)
 
-    def _mkdir(self, path: Path) -> None:
+    def _mkdir(self, path: str) -> None:
         if path not in self._made_dirs:
-            path.mkdir(parents=True, exist_ok=True)
+            os.makedirs(path, exist_ok=True)
             self._made_dirs.add(path)
 
     def read_original(self, sha256: str) -> bytes:
@@ -170,7 +218,7 @@ class Archive:
         A POSIX record lock: released when the holder dies, and not inherited by the
         parser processes the ingest forks (which would otherwise keep it after a kill).
         """
-        self._mkdir(self.staging_dir)
+        self._mkdir(self._staging)
         path = str(self.staging_dir / ".lock")
         if path in _HELD_LOCKS:  # this process holds it (POSIX locks are per process)
             yield False
