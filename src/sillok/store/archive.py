@@ -25,7 +25,7 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -46,20 +46,44 @@ _HELD_LOCKS: set[str] = set()
 
 
 def stage_file(staging_dir: Path, digest: str, data: bytes, *, sync: bool = True) -> None:
-    """Write ``data`` to ``staging_dir/digest`` (whole or not at all), durably unless
-    ``sync`` is False: then :meth:`Archive.sync_staging` must run before the original is
-    recorded.
+    """Write ``data`` to ``staging_dir/digest``, whole or not at all.
+
+    With ``sync`` the file is on disk when this returns, and replaces any staged copy.
+    Without it, the writer must call :meth:`Archive.sync_staging` before recording the
+    original, and a copy already staged is kept: it may have been synced and be about to
+    be published, and an unsynced copy must never take its place.
 
     Ingest workers call this too, so that originals are written in parallel with
     parsing; only the main process moves them into the object store.
     """
-    tmp = staging_dir / f"{digest}.partial"
+    final = staging_dir / digest
+    tmp = staging_dir / f"{digest}.{os.getpid()}.partial"  # two workers may stage the same bytes
     with open(tmp, "wb") as handle:
         handle.write(data)
         if sync:
             handle.flush()
             os.fsync(handle.fileno())
-    os.replace(tmp, staging_dir / digest)
+    if not sync:
+        try:
+            os.link(tmp, final)  # never replaces: the same bytes staged earlier are kept
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: a synced copy may replace
+            fsync_file(tmp)
+            os.replace(tmp, final)
+            return
+        os.unlink(tmp)
+        return
+    os.replace(tmp, final)
+
+
+def fsync_file(path: str | Path) -> None:
+    """Put one file's contents on disk."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _load_syncfs() -> Callable[[int], int] | None:
@@ -76,8 +100,32 @@ def _load_syncfs() -> Callable[[int], int] | None:
 
 # An fsync per staged original cost an ingest worker about 0.5 ms of CPU per page, as
 # much as a fifth of parsing it; one syncfs per batch of originals costs a fraction.
-# Where there is no syncfs, each original is synced as it is staged.
 _SYNCFS = _load_syncfs()
+# Local file systems whose syncfs waits for every file's data and reports write-back
+# errors (from Linux 5.8): ext4, XFS, Btrfs, F2FS, by statfs magic number. Elsewhere
+# (FUSE, network and overlay file systems, older kernels) each original is fsynced.
+_SYNCFS_FILE_SYSTEMS = frozenset({0xEF53, 0x58465342, 0x9123683E, 0xF2F52010})
+_SYNCFS_KERNEL = (5, 8)
+
+
+class _StatFs(ctypes.Structure):
+    # struct statfs begins with the file system type (a long on Linux); room for the rest
+    _fields_ = [("f_type", ctypes.c_long), ("rest", ctypes.c_byte * 256)]
+
+
+def _syncs_in_batches(folder: str) -> bool:
+    """True when one syncfs of ``folder``'s file system is as safe as an fsync per file."""
+    if _SYNCFS is None:
+        return False
+    try:
+        release = tuple(int(part) for part in os.uname().release.split(".")[:2])
+        info = _StatFs()
+        statfs = ctypes.CDLL(None, use_errno=True).statfs
+        if statfs(os.fsencode(folder), ctypes.byref(info)) != 0:
+            return False
+    except (OSError, AttributeError, ValueError):
+        return False
+    return release >= _SYNCFS_KERNEL and (info.f_type & 0xFFFFFFFF) in _SYNCFS_FILE_SYSTEMS
 
 
 def object_path(objects_dir: Path, sha256: str) -> Path:
@@ -98,6 +146,7 @@ class Archive:
         self.audit_anchor_path = self.root / audit.ANCHOR_FILE
         self._staging, self._objects = str(self.staging_dir), str(self.objects_dir)
         self._made_dirs: set[str] = set()
+        self._per_batch: bool | None = None
 
     # -- transactions -------------------------------------------------------------------
 
@@ -150,24 +199,38 @@ class Archive:
         return digest
 
     @property
-    def stages_unsynced(self) -> bool:
-        """True when ingest workers may stage originals without syncing each one, because
-        :meth:`sync_staging` syncs them all at once before they are recorded."""
-        return _SYNCFS is not None
+    def syncs_staging_per_batch(self) -> bool:
+        """True when ingest workers stage originals without syncing each one, because
+        :meth:`sync_staging` puts a whole batch on disk with one syncfs."""
+        if self._per_batch is None:
+            self._mkdir(self._staging)
+            self._per_batch = _syncs_in_batches(self._staging)
+        return self._per_batch
 
-    def sync_staging(self) -> None:
-        """Put every original staged so far on disk (one syncfs of the archive's file
-        system); a no-op where each staged original was synced as it was written."""
-        if _SYNCFS is None:
+    def sync_staging(self, digests: Iterable[str]) -> None:
+        """Put the staged originals ``digests`` on disk before they are recorded: one
+        syncfs where :attr:`syncs_staging_per_batch`, else (or if it fails) an fsync
+        each. A no-op where they were synced as they were staged."""
+        digests = list(digests)
+        if not digests or not self.syncs_staging_per_batch:
             return
         folder = os.open(self._staging, os.O_RDONLY)
         try:
-            if _SYNCFS(folder) != 0:
-                error = ctypes.get_errno()
-                raise ArchiveError(f"cannot write the staged originals in {self._staging} "
-                                   f"to disk: {os.strerror(error)}")
+            if _SYNCFS is not None and _SYNCFS(folder) == 0:
+                return
+            log.warning("syncfs of %s failed (%s): syncing each staged original instead",
+                        self._staging, os.strerror(ctypes.get_errno()))
         finally:
             os.close(folder)
+        for digest in digests:
+            try:
+                fsync_file(os.path.join(self._staging, digest))
+            except OSError as exc:
+                raise ArchiveError(
+                    f"cannot write the staged original {digest[:12]} in {self._staging} to "
+                    f"disk ({exc.strerror}): check the disk (free space, errors in the "
+                    "system log) and ingest again; nothing of this batch was recorded"
+                ) from None
 
     def publish(self, sha256: str) -> None:
         """Move a committed original from staging into the object store, read-only."""
@@ -247,19 +310,31 @@ class Archive:
             return self._recover() if locked else 0
 
     def _recover(self) -> int:
+        """Publish the staged originals whose documents committed, discard the rest.
+
+        A staged copy still under its temporary name is published too when its
+        document committed and its bytes hash right: it was synced before the commit,
+        and only the rename to its final name was lost (a power cut).
+        """
         staged = [p for p in self.staging_dir.iterdir()
                   if p.is_file() and not p.name.startswith(".")]
         if not staged:
             return 0
         with self.reader() as conn:
-            names = [p.name for p in staged if not p.name.endswith(".partial")]
+            names = sorted({p.name.split(".", 1)[0] for p in staged})
             committed = set(conn.execute(
                 select(documents.c.id).where(documents.c.id.in_(names))
-            ).scalars()) if names else set()
+            ).scalars())
         for path in staged:
+            digest = path.name.split(".", 1)[0]
             if path.name in committed:
                 self.publish(path.name)
                 log.info("recovered committed original %s from staging", path.name)
+            elif (digest in committed and not self.has_object(digest)
+                  and sha256_bytes(path.read_bytes()) == digest):
+                os.replace(path, self.staging_dir / digest)
+                self.publish(digest)
+                log.info("recovered committed original %s from %s", digest, path.name)
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.chmod(path, stat.S_IWUSR | stat.S_IRUSR)
