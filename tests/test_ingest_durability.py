@@ -163,3 +163,21 @@ def test_an_unsynced_copy_never_replaces_a_staged_original(tmp_path: Path) -> No
     store.stage_file(tmp_path, digest, b"the same bytes", sync=False)
     assert (tmp_path / digest).stat().st_ino == first
     assert [path.name for path in tmp_path.iterdir()] == [digest]  # no temporary left
+
+
+def test_without_hard_links_a_staged_copy_is_synced_before_it_replaces(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # e.g. exFAT on a removable disk: the copy that takes the staged name is on disk
+    def no_links(_source: object, _target: object) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM))
+
+    monkeypatch.setattr(os, "link", no_links)
+    _record_fsyncs(monkeypatch, tmp_path / "fsynced.txt")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    digest = "cd" * 32
+    store.stage_file(staging, digest, b"bytes of an original", sync=False)
+    assert (staging / digest).read_bytes() == b"bytes of an original"
+    assert [path.name for path in staging.iterdir()] == [digest]
+    fsynced = {int(line) for line in (tmp_path / "fsynced.txt").read_text().split()}
+    assert (staging / digest).stat().st_ino in fsynced

@@ -63,18 +63,18 @@ def stage_file(staging_dir: Path, digest: str, data: bytes, *, sync: bool = True
         if sync:
             handle.flush()
             os.fsync(handle.fileno())
-    if not sync:
-        try:
-            os.link(tmp, final)  # never replaces: the same bytes staged earlier are kept
-        except FileExistsError:
-            pass
-        except OSError:  # a file system without hard links: a synced copy may replace
-            fsync_file(tmp)
-            os.replace(tmp, final)
-            return
-        os.unlink(tmp)
+    if sync:
+        os.replace(tmp, final)
         return
-    os.replace(tmp, final)
+    try:
+        os.link(tmp, final)  # never replaces: the same bytes staged earlier are kept
+    except FileExistsError:
+        pass
+    except OSError:  # a file system without hard links: a synced copy may replace
+        fsync_file(tmp)
+        os.replace(tmp, final)
+        return
+    os.unlink(tmp)
 
 
 def fsync_file(path: str | Path) -> None:
