@@ -76,10 +76,9 @@ _WARM_UP_PAGE = (
 
 
 def warm_up(limits: Limits) -> None:
-    """Prepare a small built-in page: imports the HTML parser's libraries and the
-    MinHash library, and computes its permutations (about 0.6 s of CPU). Done before
-    forking ingest workers, they inherit all of it instead of each paying for it on its
-    first page."""
+    """Prepare a small built-in page: imports the HTML parser's libraries and computes
+    the MinHash permutations. Done before forking ingest workers, they inherit all of it
+    instead of each paying for it on its first page."""
     prepare(_WARM_UP_PAGE, "warm-up.html", limits)
 
 
