@@ -25,7 +25,7 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -86,18 +86,26 @@ def fsync_file(path: str | Path) -> None:
         os.close(handle)
 
 
-def _load_syncfs() -> Callable[[int], int] | None:
-    """Linux's syncfs(2): everything written to one file system, on disk in one call."""
+def _load_libc() -> ctypes.CDLL | None:
+    """The C library, for the Linux calls Python's os module lacks (syncfs, statfs)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2): everything written to one file system, on disk in one call."""
+    syncfs = getattr(_LIBC, "syncfs", None)
+    if syncfs is None:
         return None
     syncfs.argtypes, syncfs.restype = [ctypes.c_int], ctypes.c_int
     return cast("Callable[[int], int]", syncfs)
 
 
+_LIBC = _load_libc()
 # An fsync per staged original cost an ingest worker about 0.5 ms of CPU per page, as
 # much as a fifth of parsing it; one syncfs per batch of originals costs a fraction.
 _SYNCFS = _load_syncfs()
@@ -115,15 +123,14 @@ class _StatFs(ctypes.Structure):
 
 def _syncs_in_batches(folder: str) -> bool:
     """True when one syncfs of ``folder``'s file system is as safe as an fsync per file."""
-    if _SYNCFS is None:
+    if _SYNCFS is None or _LIBC is None:
         return False
     try:
         release = tuple(int(part) for part in os.uname().release.split(".")[:2])
         info = _StatFs()
-        statfs = ctypes.CDLL(None, use_errno=True).statfs
-        if statfs(os.fsencode(folder), ctypes.byref(info)) != 0:
+        if _LIBC.statfs(os.fsencode(folder), ctypes.byref(info)) != 0:
             return False
-    except (OSError, AttributeError, ValueError):
+    except (AttributeError, ValueError):
         return False
     return release >= _SYNCFS_KERNEL and (info.f_type & 0xFFFFFFFF) in _SYNCFS_FILE_SYSTEMS
 
@@ -207,11 +214,10 @@ class Archive:
             self._per_batch = _syncs_in_batches(self._staging)
         return self._per_batch
 
-    def sync_staging(self, digests: Iterable[str]) -> None:
+    def sync_staging(self, digests: list[str]) -> None:
         """Put the staged originals ``digests`` on disk before they are recorded: one
         syncfs where :attr:`syncs_staging_per_batch`, else (or if it fails) an fsync
         each. A no-op where they were synced as they were staged."""
-        digests = list(digests)
         if not digests or not self.syncs_staging_per_batch:
             return
         folder = os.open(self._staging, os.O_RDONLY)
