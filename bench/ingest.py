@@ -28,7 +28,7 @@ from pathlib import Path
 import trafilatura
 
 import sillok
-from sillok.ingest.html import EXTRACTION_OPTIONS
+from sillok.ingest.html import EXTRACTOR
 
 FACILITIES = [
     ("Kwanliso No. 15", "Yodok", "South Hamgyong"), ("Camp 14", "Kaechon", "South Pyongan"),
@@ -133,7 +133,7 @@ def generate(folder: Path, n: int, seed: int = 7) -> int:
 def trafilatura_alone(folder: Path) -> float:
     started = time.perf_counter()
     for path in sorted(folder.iterdir()):
-        trafilatura.bare_extraction(path.read_bytes().decode("utf-8"), **EXTRACTION_OPTIONS)
+        trafilatura.bare_extraction(path.read_bytes().decode("utf-8"), options=EXTRACTOR)
     return time.perf_counter() - started
 
 

@@ -18,11 +18,21 @@ MIN_LETTERS = 20  # below this there is too little text to say
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 # What CLD2 refuses as input ("invalid UTF-8"): control characters other than tab, line
 # feed, form feed and carriage return; lone surrogates; and the Unicode noncharacters.
-_REFUSED = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                      + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
-                                for plane in range(17)) + "]")
+# The 32 noncharacters outside the BMP are looked for only in a sample that has such
+# characters at all: in one character class with the rest they made the substitution
+# take 30 µs, more than CLD2 itself, on every text.
+_REFUSED = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_REFUSED = re.compile("[" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF)
+                                           for plane in range(1, 17)) + "]")
 # CLD2's codes that are not today's ISO 639-1 ones
 _CODES = {"iw": "he", "jw": "jv", "zh-Hant": "zh", "sr-ME": "sr"}
+
+
+def _acceptable(sample: str) -> str:
+    """``sample`` with the characters CLD2 refuses blanked out."""
+    sample = _REFUSED.sub(" ", sample)
+    return _ASTRAL_REFUSED.sub(" ", sample) if _ASTRAL.search(sample) else sample
 
 
 def detect_language(text: str) -> str | None:
@@ -35,7 +45,7 @@ def detect_language(text: str) -> str | None:
     if len(_HANGUL.findall(sample)) / letters > 0.3:
         return "ko"
     try:
-        _reliable, _size, details = pycld2.detect(_REFUSED.sub(" ", sample), bestEffort=True)
+        _reliable, _size, details = pycld2.detect(_acceptable(sample), bestEffort=True)
     except pycld2.error:
         return None
     code = str(details[0][1])

@@ -29,15 +29,27 @@ SHINGLE = 4
 # 20,000 characters are near-duplicates whatever follows, and hashing stays cheap.
 HEAD = 20_000
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Words are runs of the characters regular expressions call \w (letters, digits, "_"),
+# as re.findall(r"\w+") would give them. Found here by turning every other character
+# into a space and splitting, on UTF-8 bytes: ASCII separators through one bytes
+# table, the rarer non-ASCII ones by a pattern first. findall made and encoded a string
+# per word: shingling a 740-word English page took 0.34 ms with it and 0.18 ms this
+# way (the dev corpus's texts, 0.74 and 0.46 ms), and it runs for every page ingested.
+_OTHER_NON_ASCII = re.compile(r"[^\w\x00-\x7f]")
+_ASCII_SEPARATORS = bytes(
+    byte if byte >= 0x80 or chr(byte).isalnum() or byte == ord("_") else ord(" ")
+    for byte in range(256))
 
 
 def shingles(text: str) -> set[bytes]:
-    """Every run of SHINGLE consecutive words, lower-cased, as UTF-8."""
-    words = _TOKEN.findall(text[:HEAD].lower())
-    runs = zip(*(words[i:] for i in range(SHINGLE)), strict=False)
+    """Every run of SHINGLE consecutive words, lower-cased, as UTF-8 with the words
+    joined by one space."""
+    lowered = text[:HEAD].lower()
+    if not lowered.isascii():
+        lowered = _OTHER_NON_ASCII.sub(" ", lowered)
+    words = lowered.encode("utf-8").translate(_ASCII_SEPARATORS).split()
     # map() over C functions: this runs once per word of every page ingested
-    return set(map(str.encode, set(map(" ".join, runs))))
+    return set(map(b" ".join, zip(*(words[i:] for i in range(SHINGLE)), strict=False)))
 
 
 SEED = 1
@@ -70,7 +82,10 @@ def _minhash(grams: set[bytes]) -> np.ndarray:
     hashes *= multiply2
     hashes ^= hashes >> shift3
     a, b = _permutations()
-    return np.asarray((hashes[:, np.newaxis] * a + b).min(axis=0))
+    # one row per permutation, so that each minimum is taken along contiguous memory
+    permuted = a[:, np.newaxis] * hashes
+    permuted += b[:, np.newaxis]
+    return np.asarray(permuted.min(axis=1))
 
 
 class Signature(NamedTuple):
