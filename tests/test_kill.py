@@ -3,9 +3,11 @@ and running the same command again completes the batch with no duplicates."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -63,6 +65,14 @@ def _documents(archive: Path) -> int:
     return len(sillok.list_documents(archive))
 
 
+def _band_rows(archive: Path) -> tuple[int, int, int]:
+    """Near-duplicate band rows, documents still waiting for theirs, signatures."""
+    with contextlib.closing(sqlite3.connect(archive / "sillok.db")) as conn:
+        bands, waiting, signed = (conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                                  for table in ("minhash_bands", "minhash_pending", "signatures"))
+    return bands, waiting, signed
+
+
 def test_kill_9_mid_ingest_then_rerun(tmp_path: Path) -> None:
     batch = tmp_path / "batch"
     _batch(batch)
@@ -87,6 +97,9 @@ def test_kill_9_mid_ingest_then_rerun(tmp_path: Path) -> None:
     assert final.returncode == 0, err.decode()
     assert _documents(archive) == expected
     assert sillok.verify(archive).ok
+    # band rows left waiting by the killed runs were written: 32 for every signature
+    bands, waiting, signed = _band_rows(archive)
+    assert signed > 100 and (bands, waiting) == (32 * signed, 0)
     # a complete re-run adds nothing
     again = _ingest(archive, batch)
     again.communicate(timeout=300)

@@ -15,10 +15,12 @@ from sqlalchemy import inspect, text
 
 import sillok
 from sillok.exc import SchemaError
+from sillok.ingest import neardup
+from sillok.ingest.similar import NearDuplicateIndex
 from sillok.settings import load_settings
 from sillok.store import db
 from sillok.store.archive import open_archive
-from sillok.store.tables import metadata
+from sillok.store.tables import documents, metadata
 
 
 def _import_every_table_module() -> None:
@@ -79,3 +81,24 @@ def test_a_newer_schema_is_refused(archive_path: Path) -> None:
     archive.engine.dispose()
     with pytest.raises(SchemaError, match="upgrade Sillok"):
         open_archive(load_settings(archive_path))
+
+
+def test_downgrading_past_pending_band_rows_writes_them(tmp_path: Path) -> None:
+    # 0012 added minhash_pending; an older Sillok would never write the rows it stands
+    # for, so going back writes them first.
+    archive = sillok.init_archive(tmp_path / "a")
+    story = " ".join(f"Witness {n} described the punishment cells at Camp 14 in {1980 + n}."
+                     for n in range(12))
+    signed = neardup.sign(story)
+    assert signed is not None
+    with archive.writer() as conn:
+        conn.execute(documents.insert().values(
+            id="a" * 64, size=1, media_type="text/plain", status="ok", original_name="a",
+            metadata={}, ingested_at="2024-01-01T00:00:00Z", children_complete=True))
+        NearDuplicateIndex().record(conn, [("a" * 64, signed)])  # not settled
+    config = db._alembic_config()
+    with archive.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0011")
+        rows = conn.execute(text("SELECT band, bucket FROM minhash_bands")).fetchall()
+    assert sorted(rows) == list(enumerate(signed.buckets))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sillok.ingest import neardup, similar
 from sillok.store.archive import Archive
-from sillok.store.tables import documents, near_duplicates
+from sillok.store.tables import documents, minhash_bands, minhash_pending, near_duplicates
 
 BATCH = 64  # documents per record(), as ingest batches them
 
@@ -38,17 +38,24 @@ def _corpus() -> list[str]:
     return [" ".join(text) for text in texts]
 
 
-@pytest.mark.parametrize("memory", ["default", "tiny"])
+@pytest.mark.parametrize("memory", ["default", "tiny", "bands every 100", "interrupted"])
 def test_every_pair_sharing_a_bucket_and_above_the_threshold_is_linked_both_ways(
         archive: Archive, monkeypatch: pytest.MonkeyPatch, memory: str) -> None:
     # With "tiny", the index keeps almost nothing in memory between batches and must
-    # read buckets and signatures back from the database: the links must not change.
+    # read buckets and signatures back from the database; with "bands every 100", band
+    # rows are written while batches go on; "interrupted" starts a new index for each
+    # batch, as a killed ingest and the next one would, so every batch must find the
+    # band rows the last one left pending. The links must not change.
     if memory == "tiny":
         monkeypatch.setattr(similar, "SIGNATURE_CACHE", 3)
         monkeypatch.setattr(similar, "HOLDER_CACHE", 5)
+    if memory == "bands every 100":
+        monkeypatch.setattr(similar, "BAND_BATCH", 100)
     signed = [(f"{n:064x}", neardup.sign(text)) for n, text in enumerate(_corpus())]
     index = similar.NearDuplicateIndex()
     for start in range(0, len(signed), BATCH):
+        if memory == "interrupted":
+            index = similar.NearDuplicateIndex()
         batch = [(sha, signature) for sha, signature in signed[start:start + BATCH]
                  if signature is not None]
         with archive.writer() as conn:
@@ -57,9 +64,15 @@ def test_every_pair_sharing_a_bucket_and_above_the_threshold_is_linked_both_ways
                 metadata={}, ingested_at="2024-01-01T00:00:00Z", children_complete=True)
                 for sha, _signature in batch])
             index.record(conn, batch)
+    with archive.writer() as conn:
+        index.settle(conn)
     with archive.reader() as conn:
         linked = {(row.document_id, row.other_id): row.similarity
                   for row in conn.execute(select(near_duplicates))}
+        band_rows = conn.execute(select(func.count()).select_from(minhash_bands)).scalar()
+        waiting = conn.execute(select(func.count()).select_from(minhash_pending)).scalar()
+    # every document's 32 band rows are written once the run settles, none twice
+    assert (band_rows, waiting) == (neardup.BANDS * len(signed), 0)
 
     expected: dict[tuple[str, str], int] = {}
     for later, (sha, signature) in enumerate(signed):

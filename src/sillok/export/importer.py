@@ -136,7 +136,9 @@ def _index_near_duplicates(conn: Connection, doc_id: str, text: str) -> None:
     """Register the text for near-duplicate detection, as ingest does."""
     signed = neardup.sign(text)
     if signed is not None:
-        NearDuplicateIndex().record(conn, [(doc_id, signed)])
+        index = NearDuplicateIndex()
+        index.record(conn, [(doc_id, signed)])
+        index.settle(conn)
 
 
 def _store(archive: Archive, conn: Connection, record: dict[str, Any], doc_id: str,

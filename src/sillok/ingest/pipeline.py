@@ -351,6 +351,12 @@ class Ingester:
             self._take_chunk()
         self.flush()
 
+    def settle(self) -> None:
+        """Write the near-duplicate band rows still waiting (see :mod:`.similar`)."""
+        if self.similar.pending:
+            with self.archive.writer() as conn:
+                self.similar.settle(conn)
+
     def flush(self) -> None:
         """Store the open batch in one transaction, then publish its originals."""
         batch, self._batch, self._batch_shas = self._batch, [], set()
@@ -597,6 +603,7 @@ def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
         for source, path, skip in files:
             ingester.ingest_file(source, path, skip)
         ingester.drain()
+        ingester.settle()
     ingester.report.elapsed = time.perf_counter() - started
     ingester.finish()
     return ingester.report

@@ -109,6 +109,14 @@ minhash_bands = Table(
     Index("ix_minhash_bucket", "bucket"),
 )
 
+# Documents whose minhash_bands rows are not written yet (ingest writes them thousands at
+# a time, see ingest.similar); a later ingest writes any left here first.
+minhash_pending = Table(
+    "minhash_pending",
+    metadata,
+    Column("document_id", String(64), ForeignKey("documents.id"), primary_key=True),
+)
+
 signatures = Table(
     "signatures",
     metadata,
