@@ -353,7 +353,7 @@ class Ingester:
 
     def settle(self) -> None:
         """Write the near-duplicate band rows still waiting (see :mod:`.similar`)."""
-        if self.similar.pending:
+        if self.similar.unsettled:
             with self.archive.writer() as conn:
                 self.similar.settle(conn)
 

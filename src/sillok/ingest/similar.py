@@ -3,12 +3,13 @@
 :mod:`.neardup` computes signatures and band buckets; this module stores them and
 finds, for each new document, the stored documents (and the documents before it in
 its batch) whose signatures match. Per batch it costs one indexed lookup of the
-batch's buckets, one read of the candidates' signatures, and one insert per table.
+batch's buckets, one read of the candidates' signatures, and an insert of the batch's
+signatures and pending ids.
 
 Buckets that many documents share (text common to many pages) come back in batch after
 batch, so their holders and the candidates' signatures are kept in memory for the run,
-within fixed bounds; the index holds the ingest lock, so nothing else adds to them.
-Buckets are 63-bit hashes of a band's values, so a bucket alone identifies a band;
+within fixed bounds; the index's user holds the ingest lock, so nothing else adds to
+them. Buckets are 63-bit hashes of a band's values, so a bucket alone identifies a band;
 every candidate is confirmed on its whole signature anyway.
 
 Band rows are written BAND_BATCH documents at a time, sorted by bucket, and at the end
@@ -113,9 +114,11 @@ class NearDuplicateIndex:
             self.settle(conn)
 
     @property
-    def pending(self) -> int:
-        """Documents recorded whose band rows are not written yet."""
-        return len(self._pending)
+    def unsettled(self) -> bool:
+        """True when band rows may be waiting: of documents recorded here, or left in the
+        database by an interrupted run (until the first :meth:`record` or
+        :meth:`settle` has looked)."""
+        return bool(self._pending) or not self._settled
 
     def settle(self, conn: Connection) -> None:
         """Write the band rows of every document recorded so far."""
@@ -194,8 +197,11 @@ class NearDuplicateIndex:
 
 def _write_bands(conn: Connection, documents: list[tuple[str, tuple[int, ...]]]) -> None:
     """Insert the band rows of ``documents`` (id, buckets) in bucket order, so that each
-    page of the bucket index is written once, and clear the pending ids."""
+    page of the bucket index is written once, and take them off the pending list."""
     rows = sorted((bucket, band, sha) for sha, keys in documents
                   for band, bucket in enumerate(keys))
     db.insert_plain(conn, minhash_bands, ("bucket", "band", "document_id"), rows)
-    conn.execute(delete(minhash_pending))
+    ids = [sha for sha, _keys in documents]
+    for start in range(0, len(ids), _CHUNK):
+        conn.execute(delete(minhash_pending).where(
+            minhash_pending.c.document_id.in_(ids[start:start + _CHUNK])))

@@ -25,6 +25,7 @@ import logging
 import os
 import stat
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +43,12 @@ from .tables import documents
 log = logging.getLogger(__name__)
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
-_HELD_LOCKS: set[str] = set()
+# Ingest locks held by this process: lock file -> the thread holding it, and a thread
+# lock per file, since POSIX record locks do not keep out this process's other threads
+# (the web app ingests uploads on worker threads).
+_HELD_LOCKS: dict[str, int] = {}
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
 
 
 def stage_file(staging_dir: Path, digest: str, data: bytes, *, sync: bool = True) -> None:
@@ -283,27 +289,37 @@ class Archive:
     def ingest_lock(self, *, wait: bool = True) -> Iterator[bool]:
         """Hold the staging lock: one ingest at a time, and no recovery while one runs.
 
-        Yields False (without the lock) when ``wait`` is False and the lock is held.
-        A POSIX record lock: released when the holder dies, and not inherited by the
-        parser processes the ingest forks (which would otherwise keep it after a kill).
+        Yields False (without the lock) when ``wait`` is False and the lock is held, and
+        inside a block of the same thread that holds it. A POSIX record lock between
+        processes: released when the holder dies, and not inherited by the parser
+        processes the ingest forks (which would otherwise keep it after a kill); and a
+        thread lock between the threads of this process.
         """
         self._mkdir(self._staging)
         path = str(self.staging_dir / ".lock")
-        if path in _HELD_LOCKS:  # this process holds it (POSIX locks are per process)
+        if _HELD_LOCKS.get(path) == threading.get_ident():  # held further up this thread
             yield False
             return
-        with open(path, "a+b") as handle:
-            try:
-                fcntl.lockf(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-            except OSError:
-                yield False
-                return
-            _HELD_LOCKS.add(path)
-            try:
-                yield True
-            finally:
-                _HELD_LOCKS.discard(path)
-                fcntl.lockf(handle, fcntl.LOCK_UN)
+        with _THREAD_LOCKS_GUARD:
+            in_process = _THREAD_LOCKS.setdefault(path, threading.Lock())
+        if not in_process.acquire(blocking=wait):
+            yield False
+            return
+        try:
+            with open(path, "a+b") as handle:
+                try:
+                    fcntl.lockf(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+                except OSError:
+                    yield False
+                    return
+                _HELD_LOCKS[path] = threading.get_ident()
+                try:
+                    yield True
+                finally:
+                    del _HELD_LOCKS[path]
+                    fcntl.lockf(handle, fcntl.LOCK_UN)
+        finally:
+            in_process.release()
 
     def recover(self) -> int:
         """Finish or discard what an interrupted process left in staging; return the count.

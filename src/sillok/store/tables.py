@@ -103,9 +103,10 @@ minhash_bands = Table(
     Column("band", Integer, nullable=False),
     Column("bucket", BigInteger, nullable=False),
     Column("document_id", String(64), ForeignKey("documents.id"), nullable=False),
-    # Ingest looks a batch's buckets up with one IN (see ingest.pipeline). An index on the
+    # Ingest looks a batch's buckets up with one IN (see ingest.similar). An index on the
     # integer alone keeps inserting ~32 rows per document cheap; each document's rows are
-    # written once, with the document, so no unique constraint is needed.
+    # written once (with it, or later from minhash_pending in the transaction that
+    # removes its id there), so no unique constraint is needed.
     Index("ix_minhash_bucket", "bucket"),
 )
 

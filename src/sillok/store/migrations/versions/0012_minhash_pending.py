@@ -34,6 +34,7 @@ def downgrade() -> None:
         "SELECT s.document_id, s.minhash FROM signatures s "
         "JOIN minhash_pending p ON p.document_id = s.document_id")).fetchall()
     if left:
+        # the function that made every stored bucket (they must never change)
         from sillok.ingest.neardup import band_buckets
 
         connection.execute(
