@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,25 @@ def test_any_hashed_field_edit_is_caught(tmp_path: Path, archive: Archive, field
         conn.execute(update(custody_events).where(custody_events.c.seq == 2)
                      .values({field: values[field]}))
     assert ("edited", "custody#2") in kinds(archive)
+
+
+def test_anchor_written_by_many_threads_at_once_ends_at_the_newest(tmp_path: Path) -> None:
+    # Writers move the anchor after their commit, outside the database's lock: the web
+    # app's threads (and other processes) can do it at the same moment.
+    anchor = tmp_path / "custody.head"
+    errors: list[BaseException] = []
+
+    def advance(start: int) -> None:
+        try:
+            for seq in range(start, 400, 8):
+                custody.write_anchor(anchor, seq, f"hash-{seq}")
+        except BaseException as exc:  # reported by the test, not lost with the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=advance, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert custody.read_anchor(anchor) == {"seq": 399, "entry_hash": "hash-399"}

@@ -8,6 +8,7 @@ database after every commit, so cutting entries off the end is detected too.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from dataclasses import dataclass
@@ -199,10 +200,21 @@ def read_anchor(path: Path) -> dict[str, Any] | None:
 
 
 def write_anchor(path: Path, seq: int, digest: str) -> None:
-    """Record the newest entry atomically. Only ever moves forward."""
-    current = read_anchor(path)
-    if current and int(current.get("seq", 0)) > seq:
-        return
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"seq": seq, "entry_hash": digest}) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Record the newest entry atomically. Only ever moves forward.
+
+    Writers update the anchor after their transaction commits, outside the database's
+    lock, so two of them (processes, or the web app's threads) may come here at once:
+    an flock of the archive folder (held per open file, so it also keeps out this
+    process's other threads) makes the check and the replace one step.
+    """
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        current = read_anchor(path)
+        if current and int(current.get("seq", 0)) > seq:
+            return
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"seq": seq, "entry_hash": digest}) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        os.close(folder)  # and with it the lock
