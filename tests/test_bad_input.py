@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import sillok
 from sillok.cli import cli
+from sillok.ingest import pipeline
 from sillok.store.archive import Archive
 
 GOOD = "Report on Kyohwaso No. 1 at Kaechon: prisoners described beatings and hunger.\n" * 4
@@ -79,6 +80,28 @@ def test_symlinks_out_of_the_tree_are_not_followed(tmp_path: Path, archive: Arch
     texts = [sillok.document_text(d["id"], archive=archive)
              for d in sillok.list_documents(archive)]
     assert not any("Witness identity" in t for t in texts)
+
+
+def test_a_folder_is_read_in_a_stable_order_with_every_entry_named(tmp_path: Path) -> None:
+    # Its files by name, links to folders after them, then each subfolder by name; every
+    # entry that is not a plain file is named with the reason it was passed over.
+    tree = tmp_path / "tree"
+    (tree / "b" / "inner").mkdir(parents=True)
+    (tree / "a").mkdir()
+    for name in ["z.txt", "A.txt", "b/x.html", "b/inner/y.txt", "a/q.txt"]:
+        (tree / name).write_text(GOOD)
+    (tree / "m-link.txt").symlink_to(tree / "z.txt")
+    (tree / "c-linkdir").symlink_to(tree / "a", target_is_directory=True)
+    (tree / "b" / "broken").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(tree / "a" / "pipe")
+    found = [(os.path.relpath(source, tree), reason.split(":")[0] if reason else None)
+             for source, _path, reason in pipeline.collect_files([f"{tree}/"])]
+    assert found == [
+        ("A.txt", None), ("m-link.txt", f"symbolic link to {tree / 'z.txt'}"),
+        ("z.txt", None), ("c-linkdir", f"symbolic link to {tree / 'a'}"),
+        ("a/pipe", "not a regular file (device, socket or pipe)"), ("a/q.txt", None),
+        ("b/broken", f"symbolic link to {tmp_path / 'nowhere'}"), ("b/x.html", None),
+        ("b/inner/y.txt", None)]
 
 
 def test_unreadable_file(tmp_path: Path, archive: Archive,

@@ -155,26 +155,45 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str
         source = os.fspath(given)
         path = Path(source)
         if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
-                dirnames.sort()
-                here = Path(dirpath)
-                for name in sorted(filenames) + [d for d in dirnames
-                                                 if (here / d).is_symlink()]:
-                    member = here / name
-                    if member.is_symlink():
-                        target = os.readlink(member)
-                        yield (str(member), None, f"symbolic link to {target}: not followed "
-                               "(links inside a folder are never followed)")
-                    elif member.is_file():
-                        yield str(member), member, None
-                    else:
-                        yield str(member), None, "not a regular file (device, socket or pipe)"
+            yield from _folder_files(str(path))  # named as pathlib names them
         elif path.is_file():
             yield source, path, None
         elif path.exists() or path.is_symlink():
             yield source, None, "not a regular file, or a link to nothing"
         else:
             yield source, None, "no such file or folder"
+
+
+def _folder_files(folder: str) -> Iterator[tuple[str, Path | None, str | None]]:
+    """:func:`collect_files` for one folder: its files by name (then links to folders),
+    then each subfolder by name. Types come from the folder listing (no system call per
+    file where the file system gives them), and a folder that cannot be listed is
+    passed over, as os.walk does."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    subfolders: list[os.DirEntry[str]] = []
+    linked_folders: list[os.DirEntry[str]] = []
+    for entry in entries:
+        if entry.is_dir():  # follows links: a link to a folder is listed, not entered
+            (linked_folders if entry.is_symlink() else subfolders).append(entry)
+            continue
+        yield _member(entry)
+    for entry in linked_folders:
+        yield _member(entry)
+    for entry in subfolders:
+        yield from _folder_files(entry.path)
+
+
+def _member(entry: os.DirEntry[str]) -> tuple[str, Path | None, str | None]:
+    if entry.is_symlink():
+        return (entry.path, None, f"symbolic link to {os.readlink(entry.path)}: not followed "
+                "(links inside a folder are never followed)")
+    if entry.is_file():
+        return entry.path, Path(entry.path), None
+    return entry.path, None, "not a regular file (device, socket or pipe)"
 
 
 _Queued = tuple[str, Path, int]  # source, path, size of a file waiting for a worker
@@ -612,6 +631,9 @@ def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
                                     initializer=_die_with_parent))
         for source, path, skip in files:
             ingester.ingest_file(source, path, skip)
+        # band rows of what is stored so far while the workers finish their chunks, so
+        # that only the last chunks' rows are written after them
+        ingester.settle()
         ingester.drain()
         ingester.settle()
     ingester.report.elapsed = time.perf_counter() - started
