@@ -631,9 +631,10 @@ def ingest_paths(archive: Archive, paths: Iterable[str | os.PathLike[str]], *,
                                     initializer=_die_with_parent))
         for source, path, skip in files:
             ingester.ingest_file(source, path, skip)
-        # band rows of what is stored so far while the workers finish their chunks, so
-        # that only the last chunks' rows are written after them
-        ingester.settle()
+        if ingester.pool is not None:
+            # band rows of what is stored so far while the workers finish their chunks,
+            # so that only the last chunks' rows are written after them
+            ingester.settle()
         ingester.drain()
         ingester.settle()
     ingester.report.elapsed = time.perf_counter() - started
