@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 import sillok
+from sillok import export
 from sillok.ingest import neardup
 from sillok.ingest.similar import NearDuplicateIndex
 from sillok.store.archive import Archive
@@ -130,3 +131,16 @@ def test_the_ingest_lock_keeps_out_this_process_s_other_threads(archive: Archive
     # inside its own block a thread goes on without taking the lock again
     with archive.ingest_lock() as outer, archive.ingest_lock() as inner:
         assert (outer, inner) == (True, False)
+
+
+def test_an_import_links_near_duplicates_and_writes_their_rows_at_its_end(
+        tmp_path: Path, archive: Archive) -> None:
+    one = _folder(tmp_path, "one", [5, 6], site="Site one")
+    two = _folder(tmp_path, "two", [5], site="Site two, resaved")
+    sillok.ingest_path(one, two, archive=archive)
+    export.export(tmp_path / "export", "jsonl", archive=archive, originals="alongside")
+    fresh = sillok.init_archive(tmp_path / "fresh")
+    result = export.import_jsonl(tmp_path / "export", archive=fresh)
+    assert result.ok and result.imported == 3
+    assert _counts(fresh) == (3 * neardup.BANDS, 0, 3)
+    assert _near(fresh, two / "story-5.txt") == {"story-5.txt"}

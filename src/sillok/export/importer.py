@@ -132,17 +132,8 @@ def _checked(record: dict[str, Any], folder: Path) -> tuple[str, bytes]:
     return doc_id, data
 
 
-def _index_near_duplicates(conn: Connection, doc_id: str, text: str) -> None:
-    """Register the text for near-duplicate detection, as ingest does."""
-    signed = neardup.sign(text)
-    if signed is not None:
-        index = NearDuplicateIndex()
-        index.record(conn, [(doc_id, signed)])
-        index.settle(conn)
-
-
 def _store(archive: Archive, conn: Connection, record: dict[str, Any], doc_id: str,
-           run_id: int, source: str) -> bool:
+           run_id: int, source: str, similar: NearDuplicateIndex) -> bool:
     """Insert one checked document; return whether it had an extraction."""
     values = {name: record.get(name) for name in DOCUMENT_FIELDS}
     values["metadata"] = values["metadata"] or {}
@@ -154,7 +145,9 @@ def _store(archive: Archive, conn: Connection, record: dict[str, Any], doc_id: s
             document_id=doc_id, extractor=text["extractor"], text=text["text"],
             text_sha256=text["sha256"], pages=text.get("pages") or [],
             created_at=text.get("created_at") or custody.utc_now(), current=True))
-        _index_near_duplicates(conn, doc_id, text["text"])
+        signed = neardup.sign(text["text"])  # near-duplicates found as ingest finds them
+        if signed is not None:
+            similar.record(conn, [(doc_id, signed)])
     sources = record.get("sources") or []
     first = str(sources[0]["source"]) if sources else str(record.get("original_name"))
     conn.execute(items.insert().values(
@@ -214,6 +207,7 @@ def _import_jsonl(archive: Archive, source: Path,
     assert key is not None
     run_id = int(key[0])
     label = f"import:{source}"
+    similar = NearDuplicateIndex()  # one for the run: its band rows are written at the end
     for number, record, problem in _records(source):
         if record is None:
             result.failed.append({"line": str(number), "reason": problem or "unreadable"})
@@ -234,7 +228,7 @@ def _import_jsonl(archive: Archive, source: Path,
             continue
         archive.stage(data, doc_id)
         with archive.writer() as conn:
-            if _store(archive, conn, record, doc_id, run_id, label):
+            if _store(archive, conn, record, doc_id, run_id, label, similar):
                 result.extractions += 1
         archive.publish(doc_id)
         result.imported += 1
@@ -249,6 +243,7 @@ def _import_jsonl(archive: Archive, source: Path,
                 if isinstance(parent, dict) and _link(conn, str(record.get("id")), parent):
                     result.links += 1
     with archive.writer() as conn:
+        similar.settle(conn)
         conn.execute(runs.update().where(runs.c.id == run_id).values(
             finished_at=custody.utc_now(), summary=result.as_dict()))
     return result

@@ -25,6 +25,7 @@ signatures, which determine them, before it records anything.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -187,10 +188,7 @@ class NearDuplicateIndex:
             if holders is not None:
                 holders.extend(added)
                 self._held += len(added)
-            if bucket in pending:
-                pending[bucket].extend(added)
-            else:
-                pending[bucket] = list(added)
+            pending.setdefault(bucket, []).extend(added)
         while self._held > self._holder_limit:
             self._held -= len(self._holders.pop(next(iter(self._holders))))
 
@@ -198,9 +196,9 @@ class NearDuplicateIndex:
 def _write_bands(conn: Connection, documents: list[tuple[str, tuple[int, ...]]]) -> None:
     """Insert the band rows of ``documents`` (id, buckets) in bucket order, so that each
     page of the bucket index is written once, and take them off the pending list."""
-    rows = sorted((bucket, band, sha) for sha, keys in documents
-                  for band, bucket in enumerate(keys))
-    db.insert_plain(conn, minhash_bands, ("bucket", "band", "document_id"), rows)
+    rows = sorted(((band, bucket, sha) for sha, keys in documents
+                   for band, bucket in enumerate(keys)), key=itemgetter(1))
+    db.insert_plain(conn, minhash_bands, ("band", "bucket", "document_id"), rows)
     ids = [sha for sha, _keys in documents]
     for start in range(0, len(ids), _CHUNK):
         conn.execute(delete(minhash_pending).where(
